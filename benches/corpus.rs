@@ -1,0 +1,73 @@
+//! Whole-corpus benchmark: `cargo bench --bench corpus [-- parse|lint|fix]`.
+//!
+//! Reads every file under `$DOCKOPT_CORPUS` (default `../shared/corpus/files`), then times each
+//! stage single-threaded over the whole set, best of several rounds, and prints throughput.
+//! Not a test: it asserts nothing and is skipped when the corpus is missing.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+fn best_of(rounds: usize, mut f: impl FnMut()) -> Duration {
+    (0..rounds)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+fn main() {
+    let root = std::env::var("DOCKOPT_CORPUS").unwrap_or_else(|_| "../shared/corpus/files".into());
+    let mut paths = Vec::new();
+    walk(Path::new(&root), &mut paths);
+    if paths.is_empty() {
+        eprintln!("no corpus at {root}; set DOCKOPT_CORPUS");
+        return;
+    }
+    paths.sort();
+    let sources: Vec<String> = paths
+        .iter()
+        .map(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned())
+        .collect();
+    let bytes: usize = sources.iter().map(String::len).sum();
+    let which: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let want = |s: &str| which.is_empty() || which.iter().any(|w| w == s);
+    let mb = bytes as f64 / 1e6;
+    println!("corpus: {} files, {:.2} MB", sources.len(), mb);
+
+    if want("parse") {
+        let mut instructions = 0;
+        let d = best_of(10, || {
+            instructions = 0;
+            for s in &sources {
+                let df = dockopt::syntax::parse(std::hint::black_box(s));
+                instructions += df.instructions().count();
+            }
+        });
+        println!(
+            "parse: {:.1} ms, {:.0} MB/s, {} instructions, one core",
+            d.as_secs_f64() * 1e3,
+            mb / d.as_secs_f64(),
+            instructions
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! dockopt: a fast Dockerfile linter and fixer.
+
+pub mod syntax;

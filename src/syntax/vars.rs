@@ -1,0 +1,266 @@
+//! Variable references (`$a`, `${a}`, `${a:-x}`, `${a#p}`, `${a/x/y}` …) in instruction words,
+//! located as byte ranges, with BuildKit's word-expansion rules: single quotes do not expand, the
+//! escape character protects a `$`, names are letters, digits and `_` (or a run of digits, or one
+//! special parameter).
+
+use nom::{
+    IResult, Parser,
+    branch::alt,
+    bytes::complete::{tag, take_while, take_while1},
+    character::complete::{anychar, char, satisfy},
+    combinator::{opt, recognize},
+};
+
+use super::span::Span;
+
+/// The operator of a `${name<op>word}` reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VarOp {
+    /// `:-` / `-`: default when unset (or empty with `:`).
+    Default { colon: bool },
+    /// `:+` / `+`: alternative when set.
+    Alternative { colon: bool },
+    /// `:?` / `?`: error when unset.
+    Required { colon: bool },
+    /// `#` / `##`
+    TrimPrefix { greedy: bool },
+    /// `%` / `%%`
+    TrimSuffix { greedy: bool },
+    /// `/pat/repl` or `//pat/repl`
+    Replace { all: bool },
+}
+
+/// One variable reference, with ranges relative to the scanned text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VarRef {
+    /// `$name` or `${…}` as a whole.
+    pub span: Span,
+    pub name: Span,
+    pub braced: bool,
+    pub op: Option<VarOp>,
+    /// The word after the operator (for Replace: `pat/repl`).
+    pub word: Option<Span>,
+}
+
+fn is_special(c: char) -> bool {
+    matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0')
+}
+
+fn name(i: &str) -> IResult<&str, &str> {
+    alt((
+        take_while1(|c: char| c.is_ascii_digit()),
+        recognize((
+            satisfy(|c| c.is_alphabetic() || c == '_'),
+            take_while(|c: char| c.is_alphanumeric() || c == '_'),
+        )),
+        recognize(satisfy(is_special)),
+    ))
+    .parse(i)
+}
+
+fn op(i: &str) -> IResult<&str, VarOp> {
+    alt((
+        tag(":-").map(|_| VarOp::Default { colon: true }),
+        tag(":+").map(|_| VarOp::Alternative { colon: true }),
+        tag(":?").map(|_| VarOp::Required { colon: true }),
+        char('-').map(|_| VarOp::Default { colon: false }),
+        char('+').map(|_| VarOp::Alternative { colon: false }),
+        char('?').map(|_| VarOp::Required { colon: false }),
+        tag("##").map(|_| VarOp::TrimPrefix { greedy: true }),
+        char('#').map(|_| VarOp::TrimPrefix { greedy: false }),
+        tag("%%").map(|_| VarOp::TrimSuffix { greedy: true }),
+        char('%').map(|_| VarOp::TrimSuffix { greedy: false }),
+        tag("//").map(|_| VarOp::Replace { all: true }),
+        char('/').map(|_| VarOp::Replace { all: false }),
+    ))
+    .parse(i)
+}
+
+/// Scan the word of a braced reference up to its closing `}`, honouring nested `${…}`,
+/// quotes and the escape character. Returns the rest starting at the `}`.
+fn braced_word(i: &str, escape: char) -> IResult<&str, &str> {
+    let mut depth = 0usize;
+    let mut chars = i.char_indices();
+    let mut quote: Option<char> = None;
+    while let Some((pos, c)) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('\''), _) => {}
+            (_, c) if c == escape => {
+                chars.next();
+            }
+            (None, '\'' | '"') => quote = Some(c),
+            (_, '$') if i[pos + 1..].starts_with('{') => {
+                depth += 1;
+                chars.next();
+            }
+            (_, '}') if depth > 0 => depth -= 1,
+            (None, '}') => return Ok((&i[pos..], &i[..pos])),
+            _ => {}
+        }
+    }
+    Err(nom::Err::Error(nom::error::Error::new(
+        i,
+        nom::error::ErrorKind::Char,
+    )))
+}
+
+/// Parse one reference at `$`. `i` starts with `$`.
+fn reference<'a>(i: &'a str, escape: char, base: &'a str) -> IResult<&'a str, VarRef> {
+    let off = |s: &str| base.len() - s.len();
+    let start = off(i);
+    let (i, _) = char('$')(i)?;
+    if let Ok((r, _)) = char::<_, nom::error::Error<&str>>('{').parse(i) {
+        let (r2, n) = name(r)?;
+        let name_span = Span::new(off(r), off(r2));
+        let (r3, o) = opt(op).parse(r2)?;
+        let (r4, word) = match o {
+            Some(_) => {
+                let (r4, w) = braced_word(r3, escape)?;
+                (r4, Some(Span::new(off(r3), off(r3) + w.len())))
+            }
+            None => (r3, None),
+        };
+        let (r5, _) = char('}')(r4)?;
+        let _ = n;
+        return Ok((
+            r5,
+            VarRef {
+                span: Span::new(start, off(r5)),
+                name: name_span,
+                braced: true,
+                op: o,
+                word,
+            },
+        ));
+    }
+    let (r, _) = name(i)?;
+    Ok((
+        r,
+        VarRef {
+            span: Span::new(start, off(r)),
+            name: Span::new(off(i), off(r)),
+            braced: false,
+            op: None,
+            word: None,
+        },
+    ))
+}
+
+/// Every variable reference in `text[range]`, nested ones (in `${a:-$b}`) included, in order.
+/// Offsets are relative to `text`.
+pub fn var_refs(text: &str, range: Span, escape: char) -> Vec<VarRef> {
+    let mut out = Vec::new();
+    scan(text, range, escape, &mut out);
+    out
+}
+
+fn scan(text: &str, range: Span, escape: char, out: &mut Vec<VarRef>) {
+    let s = &text[range.range()];
+    if !s.contains('$') {
+        return;
+    }
+    let base = range.start as usize;
+    let mut i = 0;
+    let b = s.as_bytes();
+    let mut in_double = false;
+    while i < b.len() {
+        let c = b[i];
+        if c == escape as u8 {
+            // the escape protects the next character (also inside double quotes)
+            i += 1;
+            if i < b.len() {
+                i += anychar::<_, nom::error::Error<&str>>(&s[i..])
+                    .map(|(_, c)| c.len_utf8())
+                    .unwrap_or(1);
+            }
+            continue;
+        }
+        match c {
+            b'\'' if !in_double => {
+                // single quotes: no expansion
+                i += 1;
+                while i < b.len() && b[i] != b'\'' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'"' => {
+                in_double = !in_double;
+                i += 1;
+            }
+            b'$' => match reference(&s[i..], escape, s) {
+                Ok((_, r)) => {
+                    let r = VarRef {
+                        span: shift(r.span, base),
+                        name: shift(r.name, base),
+                        word: r.word.map(|w| shift(w, base)),
+                        ..r
+                    };
+                    out.push(r);
+                    if let Some(w) = r.word {
+                        scan(text, w, escape, out);
+                    }
+                    i = r.span.end as usize - base;
+                }
+                Err(_) => i += 1,
+            },
+            _ => i += 1,
+        }
+    }
+}
+
+fn shift(s: Span, by: usize) -> Span {
+    Span::new(s.start as usize + by, s.end as usize + by)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs(s: &str) -> Vec<(String, Option<VarOp>)> {
+        var_refs(s, Span::new(0, s.len()), '\\')
+            .into_iter()
+            .map(|r| (s[r.name.range()].to_string(), r.op))
+            .collect()
+    }
+
+    #[test]
+    fn finds_plain_and_braced() {
+        assert_eq!(
+            refs("$a ${b} ${c:-x} ${d#p} ${e%%s} ${f/x/y}"),
+            vec![
+                ("a".into(), None),
+                ("b".into(), None),
+                ("c".into(), Some(VarOp::Default { colon: true })),
+                ("d".into(), Some(VarOp::TrimPrefix { greedy: false })),
+                ("e".into(), Some(VarOp::TrimSuffix { greedy: true })),
+                ("f".into(), Some(VarOp::Replace { all: false })),
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_and_quoted() {
+        assert_eq!(
+            refs("${a:-$b} '$c' \"$d\" \\$e"),
+            vec![
+                ("a".into(), Some(VarOp::Default { colon: true })),
+                ("b".into(), None),
+                ("d".into(), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn spans_cover_reference() {
+        let s = "x${HOME}/y";
+        let r = var_refs(s, Span::new(0, s.len()), '\\');
+        assert_eq!(&s[r[0].span.range()], "${HOME}");
+    }
+
+    #[test]
+    fn lone_dollar_is_not_a_reference() {
+        assert!(refs("cost $ 5 ${").is_empty());
+    }
+}
