@@ -1,3 +1,4 @@
 //! dockopt: a fast Dockerfile linter and fixer.
 
+pub mod shell;
 pub mod syntax;
