@@ -1,4 +1,4 @@
-//! Whole-corpus benchmark: `cargo bench --bench corpus [-- parse|lint|fix]`.
+//! Whole-corpus benchmark: `cargo bench --bench corpus [-- parse|shell|lint|fix]`.
 //!
 //! Reads every file under `$DOCKOPT_CORPUS` (default `../shared/corpus/files`), then times each
 //! stage single-threaded over the whole set, best of several rounds, and prints throughput.
@@ -68,6 +68,44 @@ fn main() {
             d.as_secs_f64() * 1e3,
             mb / d.as_secs_f64(),
             instructions
+        );
+    }
+
+    if want("shell") {
+        // The shell scripts of every RUN (shell form) and every heredoc body, extracted once so
+        // only the shell parser is timed.
+        let mut scripts: Vec<String> = Vec::new();
+        for s in &sources {
+            let df = dockopt::syntax::parse(s);
+            for ins in df.instructions() {
+                if ins.kind != dockopt::syntax::Kind::Run {
+                    continue;
+                }
+                if let dockopt::syntax::Args::Command(dockopt::syntax::Command::Shell(tok)) =
+                    &ins.args
+                {
+                    scripts.push(ins.text_of(*tok).to_owned());
+                }
+                for h in &ins.heredocs {
+                    scripts.push(s[h.body.range()].to_owned());
+                }
+            }
+        }
+        let script_bytes: usize = scripts.iter().map(String::len).sum();
+        let mut commands = 0;
+        let d = best_of(20, || {
+            commands = 0;
+            for s in &scripts {
+                commands += dockopt::shell::parse(std::hint::black_box(s)).len();
+            }
+        });
+        println!(
+            "shell: {:.2} ms, {:.0} MB/s, {} scripts, {:.2} MB, {} commands, one core",
+            d.as_secs_f64() * 1e3,
+            script_bytes as f64 / 1e6 / d.as_secs_f64(),
+            scripts.len(),
+            script_bytes as f64 / 1e6,
+            commands
         );
     }
 }
