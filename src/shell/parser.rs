@@ -45,6 +45,9 @@ const SPECIAL: u8 = 4;
 const RAW_STOP: u8 = 8;
 /// Must be looked at inside double quotes.
 const DQ: u8 = 16;
+/// At the start of an argument, needs more than "read a word": operators, comments, and what
+/// may begin a redirection (`2>`, `&>`).
+const ARG_SLOW: u8 = 32;
 
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -70,6 +73,12 @@ static CLASS: [u8; 256] = {
     i = 0;
     while i < special.len() {
         t[special[i] as usize] |= SPECIAL;
+        i += 1;
+    }
+    let slow = b"\n;|()#&<>0123456789";
+    i = 0;
+    while i < slow.len() {
+        t[slow[i] as usize] |= ARG_SLOW;
         i += 1;
     }
     let dq = b"\"\\$`";
@@ -279,10 +288,10 @@ struct Pending<'a> {
 
 pub(super) struct Parser<'a> {
     text: &'a str,
+    /// The bytes of the region being parsed: the text up to the region's end (a backtick body
+    /// or nested script is parsed in place). Positions are offsets into the whole text.
     b: &'a [u8],
     pos: usize,
-    /// End of the region being parsed (a backtick body or nested script is parsed in place).
-    end: usize,
     commands: Vec<Command<'a>>,
     /// Scratch stack of argv words: a command's words sit above those of the commands it is
     /// nested in and are moved out in one exact-size allocation when it ends.
@@ -309,7 +318,6 @@ impl<'a> Parser<'a> {
             text,
             b: text.as_bytes(),
             pos: 0,
-            end: text.len(),
             commands: Vec::with_capacity(text.len() / 48 + 2),
             words: Vec::with_capacity(16),
             pending: Vec::new(),
@@ -332,7 +340,7 @@ impl<'a> Parser<'a> {
 
     /// Parse the whole region, skipping closers nobody accepts.
     fn parse_script(&mut self, ctx: Ctx) {
-        while self.pos < self.end {
+        while self.pos < self.b.len() {
             let before = self.pos;
             self.parse_list(ctx);
             if self.pos == before {
@@ -358,7 +366,7 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn at(&self, i: usize) -> Option<u8> {
-        if i < self.end { Some(self.b[i]) } else { None }
+        self.b.get(i).copied()
     }
 
     #[inline]
@@ -369,7 +377,7 @@ impl<'a> Parser<'a> {
     /// Step over one character (progress guarantee).
     fn bump(&mut self) {
         if let Some(c) = self.cur() {
-            self.pos = (self.pos + utf8_len(c)).min(self.end);
+            self.pos = (self.pos + utf8_len(c)).min(self.b.len());
         }
     }
 
@@ -395,7 +403,7 @@ impl<'a> Parser<'a> {
     /// End of the run from `p` of bytes whose class has none of `mask`.
     #[inline]
     fn run_end(&self, p: usize, mask: u8) -> usize {
-        let rest = &self.b[p..self.end];
+        let rest = &self.b[p..];
         p + rest
             .iter()
             .position(|&c| class(c) & mask != 0)
@@ -406,8 +414,13 @@ impl<'a> Parser<'a> {
     /// Returns the byte it stopped at.
     #[inline(always)]
     fn skip_blanks(&mut self) -> Option<u8> {
-        // Most calls find a word or operator right away.
-        match self.cur() {
+        // Most calls find a word or operator right away, or after a single space.
+        let mut c = self.cur();
+        if c == Some(b' ') {
+            self.pos += 1;
+            c = self.cur();
+        }
+        match c {
             Some(c) if class(c) & BLANK != 0 || c == b'\\' => {
                 self.skip_blanks_slow();
                 self.cur()
@@ -418,7 +431,7 @@ impl<'a> Parser<'a> {
 
     #[inline(never)]
     fn skip_blanks_slow(&mut self) {
-        let b = &self.b[..self.end];
+        let b = self.b;
         let mut p = self.pos;
         loop {
             // Runs of spaces (indentation of continued lines) are the common case: eight at a
@@ -446,9 +459,9 @@ impl<'a> Parser<'a> {
 
     /// Skip a `#` comment up to (not including) the newline.
     fn skip_comment(&mut self) {
-        self.pos = match memchr(b'\n', &self.b[self.pos..self.end]) {
+        self.pos = match memchr(b'\n', &self.b[self.pos..]) {
             Some(k) => self.pos + k,
-            None => self.end,
+            None => self.b.len(),
         };
     }
 
@@ -471,7 +484,7 @@ impl<'a> Parser<'a> {
 
     /// Whether a word ending at `e` ends there (end of region, blank or operator next).
     fn delimited(&self, e: usize) -> bool {
-        e >= self.end || class(self.b[e]) & DELIM != 0
+        e >= self.b.len() || class(self.b[e]) & DELIM != 0
     }
 
     /// The unquoted, delimited word at the current position, if any.
@@ -497,7 +510,18 @@ impl<'a> Parser<'a> {
                 Some(b';') | Some(b'&') => Some((DSEMI, 2)),
                 _ => None,
             },
-            b't' | b'e' | b'f' | b'd' | b'}' => {
+            c @ (b't' | b'e' | b'f' | b'd' | b'}') => {
+                let second = self.at(self.pos + 1);
+                let plausible = match c {
+                    b't' => second == Some(b'h'),
+                    b'e' => matches!(second, Some(b'l' | b's')),
+                    b'f' => second == Some(b'i'),
+                    b'd' => second == Some(b'o'),
+                    _ => true,
+                };
+                if !plausible {
+                    return None;
+                }
                 let w = self.peek_raw_word();
                 let bit = match w {
                     b"then" => THEN,
@@ -535,8 +559,8 @@ impl<'a> Parser<'a> {
     /// after it). `None` when absent, or when the scanning budget is spent.
     fn find_terminator(&mut self, delim: &str, chomp: bool) -> Option<(usize, usize)> {
         let mut i = self.pos;
-        while i < self.end {
-            let nl = memchr(b'\n', &self.b[i..self.end]).map_or(self.end, |k| i + k);
+        while i < self.b.len() {
+            let nl = memchr(b'\n', &self.b[i..]).map_or(self.b.len(), |k| i + k);
             let used = nl - i + 1;
             if used > self.heredoc_budget {
                 self.heredoc_budget = 0;
@@ -549,7 +573,7 @@ impl<'a> Parser<'a> {
                 line = line.trim_start_matches('\t');
             }
             if line == delim {
-                return Some((i, (nl + 1).min(self.end)));
+                return Some((i, (nl + 1).min(self.b.len())));
             }
             i = nl + 1;
         }
@@ -571,9 +595,9 @@ impl<'a> Parser<'a> {
                 }
                 b'\\' => self.pos += 1,
                 b'\'' => {
-                    self.pos = match memchr(b'\'', &self.b[self.pos + 1..self.end]) {
+                    self.pos = match memchr(b'\'', &self.b[self.pos + 1..]) {
                         Some(k) => self.pos + 1 + k,
-                        None => self.end,
+                        None => self.b.len(),
                     }
                 }
                 b'"' => {
@@ -589,7 +613,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => {}
             }
-            self.pos = (self.pos + 1).min(self.end);
+            self.pos = (self.pos + 1).min(self.b.len());
         }
     }
 
@@ -741,10 +765,15 @@ impl<'a> Parser<'a> {
             return;
         }
         // Only a few first bytes can start a keyword; skip the peek for the rest.
-        let word = if matches!(c, b'{' | b'i' | b'w' | b'u' | b'f' | b's' | b'c') {
-            self.peek_raw_word()
-        } else {
-            b""
+        let word = match (c, self.at(self.pos + 1)) {
+            (b'{', _)
+            | (b'i', Some(b'f'))
+            | (b'w', Some(b'h'))
+            | (b'u', Some(b'n'))
+            | (b'f', Some(b'o' | b'u'))
+            | (b's', Some(b'e'))
+            | (b'c', Some(b'a')) => self.peek_raw_word(),
+            _ => b"",
         };
         let compound = matches!(
             word,
@@ -1084,6 +1113,21 @@ impl<'a> Parser<'a> {
         let mut last = self.pos;
         let mut test_mode = false;
         while let Some(c) = self.skip_blanks() {
+            if class(c) & ARG_SLOW == 0 && !test_mode {
+                // An ordinary word: the common case.
+                let first = self.words.len() == base;
+                let (w, assign) = self.scan_word(ctx, first);
+                last = w.span.end as usize;
+                if first && assign {
+                    assignments.push(w);
+                } else {
+                    if first && !w.quoted && w.value == "[[" {
+                        test_mode = true;
+                    }
+                    self.words.push(w);
+                }
+                continue;
+            }
             if test_mode {
                 // `[[ … ]]`: `&&`, `||`, `<`, `>`, `(`, `)`, `!` are words, not operators.
                 if self.peek_word(b"]]") {
@@ -1161,7 +1205,8 @@ impl<'a> Parser<'a> {
                 self.words.push(w);
             }
         }
-        let words: Vec<Word<'a>> = self.words.drain(base..).collect();
+        // One exact-size allocation and a memcpy (`split_off` allocates exactly the tail).
+        let words: Vec<Word<'a>> = self.words.split_off(base);
         if words.is_empty() && assignments.is_empty() && redirects.is_empty() {
             if self.commands.len() == idx + 1 {
                 self.commands.pop();
@@ -1185,7 +1230,7 @@ impl<'a> Parser<'a> {
     fn scan_word(&mut self, ctx: Ctx, array: bool) -> (Word<'a>, bool) {
         // The position lives in `p` and is written back only around calls that move it: this
         // is the hottest loop of the parser.
-        let bytes: &'a [u8] = &self.b[..self.end];
+        let bytes: &'a [u8] = self.b;
         let start = self.pos;
         let mut p = start;
         let mut v = Val::new(self.text);
@@ -1345,7 +1390,7 @@ impl<'a> Parser<'a> {
 
     /// The inside of `"…"` after the opening quote, through the closing quote.
     fn dquote(&mut self, ctx: Ctx, v: &mut Val<'a>, literal: &mut bool) {
-        let bytes: &'a [u8] = &self.b[..self.end];
+        let bytes: &'a [u8] = self.b;
         let mut p = self.pos;
         loop {
             let run = p;
@@ -1493,11 +1538,11 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     depth += 1;
                 }
-                b'\\' => self.pos = (self.pos + 2).min(self.end),
+                b'\\' => self.pos = (self.pos + 2).min(self.b.len()),
                 b'\'' => {
-                    self.pos = match memchr(b'\'', &self.b[self.pos + 1..self.end]) {
+                    self.pos = match memchr(b'\'', &self.b[self.pos + 1..]) {
                         Some(k) => self.pos + k + 2,
-                        None => self.end,
+                        None => self.b.len(),
                     };
                 }
                 b'"' => {
@@ -1516,7 +1561,7 @@ impl<'a> Parser<'a> {
     fn ansi_c(&mut self, v: &mut Val<'a>) {
         loop {
             let run = self.pos;
-            while self.pos < self.end && !matches!(self.b[self.pos], b'\'' | b'\\') {
+            while self.pos < self.b.len() && !matches!(self.b[self.pos], b'\'' | b'\\') {
                 self.pos += 1;
             }
             v.range(run, self.pos);
@@ -1565,7 +1610,7 @@ impl<'a> Parser<'a> {
                 _ => {
                     // unknown escape: kept as written
                     let start = self.pos - 2;
-                    let end = (start + 1 + utf8_len(e)).min(self.end);
+                    let end = (start + 1 + utf8_len(e)).min(self.b.len());
                     self.pos = end;
                     v.range(start, end);
                     continue;
@@ -1631,15 +1676,15 @@ impl<'a> Parser<'a> {
     fn backtick(&mut self, ctx: Ctx) {
         let open = self.pos;
         let mut i = open + 1;
-        while i < self.end {
+        while i < self.b.len() {
             match self.b[i] {
                 b'\\' => i += 2,
                 b'`' => break,
                 _ => i += 1,
             }
         }
-        let close = i.min(self.end);
-        let after = (close + 1).min(self.end);
+        let close = i.min(self.b.len());
+        let after = (close + 1).min(self.b.len());
         if !self.enter() {
             self.pos = after;
             return;
@@ -1656,7 +1701,8 @@ impl<'a> Parser<'a> {
 
     /// Parse `[pos, end)` as a script of its own, then restore the parser's region.
     fn parse_region(&mut self, end: usize, ctx: Ctx) {
-        let saved_end = std::mem::replace(&mut self.end, end);
+        let text: &'a str = self.text;
+        let saved_b = std::mem::replace(&mut self.b, &text.as_bytes()[..end]);
         let saved_sep = std::mem::replace(&mut self.next_sep, Sep::Start);
         let saved_lead = self.lead_pipeline.take();
         let saved_pending = std::mem::take(&mut self.pending);
@@ -1664,7 +1710,7 @@ impl<'a> Parser<'a> {
         self.pending = saved_pending;
         self.next_sep = saved_sep;
         self.lead_pipeline = saved_lead;
-        self.end = saved_end;
+        self.b = saved_b;
     }
 
     fn drop_commands_from(&mut self, mark: usize) {
