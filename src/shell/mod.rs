@@ -22,8 +22,9 @@
 //!   (`curl`, `'a b'`, `"$HOME"`), and words are collected on a scratch stack so each command
 //!   allocates its argument vector once.
 //!
-//! Scripts given to `sh -c`, `bash -c`, `su -c` … are parsed too and their commands appended
-//! after the command that runs them (see [`Command::nested_in`]).
+//! Scripts given to `sh -c`, `bash -c`, `su -c` … (also behind wrappers such as `sudo`, `xargs`
+//! or `find -exec`) are parsed too and their commands appended after the command that runs
+//! them (see [`Command::nested_in`]).
 //!
 //! What is deliberately not modelled: alias and parameter expansion (a rule sees `$PKGS`, not its
 //! value), word splitting of unquoted expansions, arithmetic contents (`$(( ))` and `(( ))` are

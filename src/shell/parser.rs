@@ -1253,6 +1253,9 @@ impl<'a> Parser<'a> {
 
         let mut bracket = false;
         let mut glob_bracket = false;
+        let mut eq_seen = false;
+        // Brace expansion: an unquoted `{` and a later `}` with `,` or `..` between. `brace`
+        // is where the search for a separator resumes, so each byte is looked at once.
         let mut brace: Option<usize> = None;
         loop {
             let run = p;
@@ -1267,10 +1270,11 @@ impl<'a> Parser<'a> {
                     v.range(p, p + 1);
                     // The first `=` after a name (`NAME=`, `NAME+=`, `NAME[i]=`) makes an
                     // assignment; checked here rather than up front so ordinary words are
-                    // scanned once.
+                    // scanned once. Only the first `=` is checked, which keeps `a[====…`
+                    // linear (and leaves `a[i=1]=x` an ordinary word).
                     let prefix = &bytes[start..p];
                     p += 1;
-                    if !assign && is_assignment_prefix(prefix) {
+                    if !eq_seen && is_assignment_prefix(prefix) {
                         assign = true;
                         (bracket, glob_bracket) = (false, false);
                         match bytes.get(p) {
@@ -1289,6 +1293,7 @@ impl<'a> Parser<'a> {
                             _ => {}
                         }
                     }
+                    eq_seen = true;
                 }
                 b'\'' => {
                     quoted = true;
@@ -1344,13 +1349,15 @@ impl<'a> Parser<'a> {
                             brace.get_or_insert(p);
                         }
                         b'}' => {
-                            if let Some(bp) = brace {
-                                let inside = &bytes[bp..p];
+                            if let Some(from) = brace {
+                                let inside = &bytes[from..p];
                                 if memchr(b',', inside).is_some()
                                     || inside.windows(2).any(|w| w == b"..")
                                 {
                                     literal = false;
                                 }
+                                // Resume one byte back so a `..` across the boundary is seen.
+                                brace = Some(p.saturating_sub(1).max(from));
                             }
                         }
                         _ => {}
@@ -1714,9 +1721,11 @@ impl<'a> Parser<'a> {
     }
 
     fn drop_commands_from(&mut self, mark: usize) {
-        if self.commands.len() > mark {
-            self.commands.truncate(mark);
-            self.bodies.retain(|b| b.0 < mark);
+        self.commands.truncate(mark);
+        // Bodies found since `mark` are at the end (recorded in order); popping them, rather
+        // than filtering all, keeps many dropped substitutions linear.
+        while self.bodies.last().is_some_and(|b| b.0 >= mark) {
+            self.bodies.pop();
         }
     }
 
@@ -1735,11 +1744,22 @@ impl<'a> Parser<'a> {
         if !may_run_script(name) {
             return;
         }
-        let unwrapped = super::unwrap_wrappers(words);
+        let mut unwrapped = super::unwrap_wrappers(words);
+        // `find … -exec sh -c '…' {} +`: the command after `-exec` is what runs.
+        if unwrapped
+            .first()
+            .is_some_and(|w| basename(&w.value) == "find")
+        {
+            let exec = unwrapped
+                .iter()
+                .position(|w| matches!(&*w.value, "-exec" | "-execdir" | "-ok" | "-okdir"));
+            let Some(k) = exec else { return };
+            unwrapped = super::unwrap_wrappers(&unwrapped[k + 1..]);
+        }
         let Some((wi, off)) = script_arg(unwrapped) else {
             return;
         };
-        // The word index is relative to the unwrapped argv; find it in the full argv.
+        // The word index is relative to the unwrapped argv, a suffix of the full argv.
         let wi = words.len() - unwrapped.len() + wi;
         let word = &words[wi];
         let span = word.span;
@@ -1856,12 +1876,13 @@ fn static_op(op: &str) -> &'static str {
     OPS.iter().find(|o| **o == bare).copied().unwrap_or(">")
 }
 
-/// Whether a command named `name` may run a script string: a shell, `su`, or a wrapper that
-/// might run one (one `match`, checked for every command).
+/// Whether a command named `name` may run a script string: a shell, `su`, `find` (with
+/// `-exec`), or a wrapper that might run one (one `match`, checked for every command).
 pub(super) fn may_run_script(name: &str) -> bool {
     matches!(
         name,
         "sh" | "bash"
+            | "find"
             | "ash"
             | "dash"
             | "zsh"

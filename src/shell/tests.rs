@@ -526,6 +526,9 @@ fn sh_c_flag_forms() {
         "su - app -c 'x y'",
         "su -c 'x y' app",
         "env A=1 dash -ec 'x y' arg0",
+        "find / -type f -exec sh -euxc 'x y' -- '{}' +",
+        "find . -name '*.so' -execdir sudo bash -c 'x y' \\;",
+        "xargs -n1 sh -c 'x y'",
     ] {
         let s = parse(t);
         assert_eq!(s.len(), 2, "{t}");
@@ -538,8 +541,9 @@ fn sh_c_flag_forms() {
     let s = parse(t);
     assert_eq!(argvs(t)[1], "x y");
     assert_eq!(s.commands[1].span.text(t), "--command='x y'");
-    // Not a script: a file argument, or `-c` after it.
+    // Not a script: a file argument, or `-c` after it; `find` without `-exec`.
     assert_eq!(parse("sh run.sh -c x").len(), 1);
+    assert_eq!(parse("find . -name sh -c x").len(), 1);
     assert_eq!(parse("bash -x script").len(), 1);
 }
 
@@ -762,6 +766,26 @@ fn big_and_odd_input_does_not_panic() {
     parse("sh -c");
     parse("sh -c ''");
     parse("su -c");
+}
+
+#[test]
+fn hostile_repetitions_stay_linear() {
+    // Each of these was, or could easily become, quadratic; at 100 KB a quadratic pass takes
+    // minutes in a debug build, so a regression shows as a hanging test.
+    let n = 100_000;
+    for t in [
+        format!("a[{}", "=".repeat(n)),
+        format!("{{{}", "}".repeat(n)),
+        format!("x{}", "=".repeat(n)),
+        "`\\`".repeat(n / 3),
+        "fi ".repeat(n / 3),
+        "[[ ".repeat(n / 3),
+        "case x in ".repeat(n / 10),
+        "f() ".repeat(n / 4),
+        format!("sh -c \"{}\"", "$(x <<E\nE\n)".repeat(n / 12)),
+    ] {
+        parse(&t);
+    }
 }
 
 #[test]
