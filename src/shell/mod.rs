@@ -26,6 +26,10 @@
 //! or `find -exec`) are parsed too and their commands appended after the command that runs
 //! them (see [`Command::nested_in`]).
 //!
+//! The input is POSIX shell (what `/bin/sh -c` runs). A `RUN` under `SHELL ["powershell", …]`
+//! or `cmd` is not shell and should not be given to this parser; it would still return
+//! something, just not anything meaningful.
+//!
 //! What is deliberately not modelled: alias and parameter expansion (a rule sees `$PKGS`, not its
 //! value), word splitting of unquoted expansions, arithmetic contents (`$(( ))` and `(( ))` are
 //! skipped as a unit), extended globs, coprocesses, and redirections after compound commands
@@ -252,9 +256,9 @@ impl<'a> Command<'a> {
     /// The value of a flag: `--name=value`, `--name value`, `-n value`, `-nvalue`, or `-xn value`
     /// (the rest of a cluster after the flag is its value, as getopt reads it).
     ///
-    /// Returns a word of its own because attached values are only part of a word: its span is
-    /// the exact sub-span when the flag word is unquoted and unescaped, else the whole word's
-    /// span. The first occurrence wins; scanning stops at `--`.
+    /// Returns a word of its own (not `&Word`) because an attached value is only part of a
+    /// word: its span is the exact sub-span when the flag word is unquoted and unescaped, else
+    /// the whole word's span. The first occurrence wins; scanning stops at `--`.
     pub fn flag_value(&self, short: Option<char>, long: Option<&str>) -> Option<Word<'a>> {
         self.argv().flag_value(short, long)
     }

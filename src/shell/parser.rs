@@ -1877,42 +1877,33 @@ fn static_op(op: &str) -> &'static str {
 }
 
 /// Whether a command named `name` may run a script string: a shell, `su`, `find` (with
-/// `-exec`), or a wrapper that might run one (one `match`, checked for every command).
+/// `-exec`), or a wrapper that might run one. Checked for every command, so it rejects most
+/// names on their first byte.
 pub(super) fn may_run_script(name: &str) -> bool {
-    matches!(
-        name,
-        "sh" | "bash"
-            | "find"
-            | "ash"
-            | "dash"
-            | "zsh"
-            | "ksh"
-            | "mksh"
-            | "yash"
-            | "busybox"
-            | "su"
-            | "runuser"
-            | "sudo"
-            | "doas"
-            | "env"
-            | "exec"
-            | "nice"
-            | "ionice"
-            | "time"
-            | "command"
-            | "builtin"
-            | "nohup"
-            | "eatmydata"
-            | "dumb-init"
-            | "timeout"
-            | "stdbuf"
-            | "chroot"
-            | "gosu"
-            | "su-exec"
-            | "fakeroot"
-            | "tini"
-            | "xargs"
-    )
+    // Dispatch on the first byte: most command names are rejected without a string compare.
+    let Some(&first) = name.as_bytes().first() else {
+        return false;
+    };
+    match first {
+        b'a' => name == "ash",
+        b'b' => matches!(name, "bash" | "busybox" | "builtin"),
+        b'c' => matches!(name, "command" | "chroot"),
+        b'd' => matches!(name, "dash" | "doas" | "dumb-init"),
+        b'e' => matches!(name, "env" | "exec" | "eatmydata"),
+        b'f' => matches!(name, "find" | "fakeroot"),
+        b'g' => name == "gosu",
+        b'i' => name == "ionice",
+        b'k' => name == "ksh",
+        b'm' => name == "mksh",
+        b'n' => matches!(name, "nice" | "nohup"),
+        b'r' => name == "runuser",
+        b's' => matches!(name, "sh" | "su" | "sudo" | "su-exec" | "stdbuf"),
+        b't' => matches!(name, "time" | "timeout" | "tini"),
+        b'x' => name == "xargs",
+        b'y' => name == "yash",
+        b'z' => name == "zsh",
+        _ => false,
+    }
 }
 
 /// Shells whose `-c` takes a script.

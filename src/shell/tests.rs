@@ -288,6 +288,27 @@ fn bash_arrays() {
 }
 
 #[test]
+fn dup_and_read_write_redirections() {
+    let t = "exec 3<&0 4>&- 5<>/dev/tcp/x/80 <&3";
+    let c = &parse(t).commands[0];
+    let r: Vec<(&str, &str)> = c
+        .redirects
+        .iter()
+        .map(|r| (r.op, r.target.as_ref().unwrap().as_str()))
+        .collect();
+    assert_eq!(
+        r,
+        [
+            ("3<&", "0"),
+            ("4>&", "-"),
+            ("5<>", "/dev/tcp/x/80"),
+            ("<&", "3")
+        ]
+    );
+    assert_eq!(argvs(t), ["exec"]);
+}
+
+#[test]
 fn fd_digits_only_before_redirection() {
     let t = "echo 2 2>x 10>y";
     let c = &parse(t).commands[0];
@@ -638,6 +659,10 @@ fn attached_short_values() {
     assert_eq!(pos, ["http://x"]);
     let pos: Vec<&str> = s.commands[0].positional().map(|w| w.as_str()).collect();
     assert_eq!(pos, ["a.tgz"], "naive: cannot know -f takes a value");
+    // A lone `-` (stdin) is positional; everything after `--` is.
+    let c = &parse("tar -xf - -- -weird").commands[0];
+    let pos: Vec<&str> = c.positional().map(|w| w.as_str()).collect();
+    assert_eq!(pos, ["-", "-weird"]);
 }
 
 #[test]
