@@ -264,3 +264,194 @@ mod tests {
         assert!(refs("cost $ 5 ${").is_empty());
     }
 }
+
+/// The result of expanding a word.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expanded {
+    pub value: String,
+    /// Names that were referenced but not defined (expanded as empty, as BuildKit does).
+    pub unresolved: Vec<String>,
+}
+
+/// Expand variables in a word the way BuildKit's word expansion does for FROM, COPY, WORKDIR…:
+/// quotes are removed, the escape character protects the next character, single quotes do not
+/// expand. `lookup` gives a variable's value (None when it is not defined).
+///
+/// Patterns of `#`, `%` and `/` are matched literally, with a leading or trailing `*` as a
+/// wildcard; that covers what Dockerfiles use.
+pub fn expand(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<String>) -> Expanded {
+    let mut out = Expanded::default();
+    expand_into(word, escape, lookup, &mut out, 0);
+    out
+}
+
+fn expand_into(
+    word: &str,
+    escape: char,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    out: &mut Expanded,
+    depth: usize,
+) {
+    if depth > 16 {
+        out.value.push_str(word);
+        return;
+    }
+    let mut chars = word.char_indices().peekable();
+    let mut in_double = false;
+    while let Some((i, c)) = chars.next() {
+        if c == escape {
+            if let Some((_, n)) = chars.next() {
+                // inside double quotes only \" \\ \$ lose their escape (shell rules)
+                if in_double && !matches!(n, '"' | '$') && n != escape {
+                    out.value.push(c);
+                }
+                out.value.push(n);
+            }
+            continue;
+        }
+        match c {
+            '\'' if !in_double => {
+                for (_, n) in chars.by_ref() {
+                    if n == '\'' {
+                        break;
+                    }
+                    out.value.push(n);
+                }
+            }
+            '"' => in_double = !in_double,
+            '$' => match reference(&word[i..], escape, &word[i..]) {
+                Ok((rest, r)) => {
+                    let consumed = word.len() - i - rest.len();
+                    let base = i;
+                    let name = &word[base + r.name.start as usize..base + r.name.end as usize];
+                    let val = lookup(name);
+                    let sub_word = r
+                        .word
+                        .map(|w| &word[base + w.start as usize..base + w.end as usize]);
+                    let sub = |out: &mut Expanded| {
+                        let mut e = Expanded::default();
+                        expand_into(sub_word.unwrap_or(""), escape, lookup, &mut e, depth + 1);
+                        out.unresolved.extend(e.unresolved.iter().cloned());
+                        e.value
+                    };
+                    match r.op {
+                        None => match val {
+                            Some(v) => out.value.push_str(&v),
+                            None => out.unresolved.push(name.to_string()),
+                        },
+                        Some(VarOp::Default { colon }) => match val {
+                            Some(v) if !(colon && v.is_empty()) => out.value.push_str(&v),
+                            _ => {
+                                let s = sub(out);
+                                out.value.push_str(&s);
+                            }
+                        },
+                        Some(VarOp::Alternative { colon }) => match val {
+                            Some(v) if !(colon && v.is_empty()) => {
+                                let s = sub(out);
+                                out.value.push_str(&s);
+                            }
+                            _ => {}
+                        },
+                        Some(VarOp::Required { .. }) => match val {
+                            Some(v) => out.value.push_str(&v),
+                            None => out.unresolved.push(name.to_string()),
+                        },
+                        Some(VarOp::TrimPrefix { greedy }) => match val {
+                            Some(v) => {
+                                let p = sub(out);
+                                out.value.push_str(&trim_pattern(&v, &p, true, greedy));
+                            }
+                            None => out.unresolved.push(name.to_string()),
+                        },
+                        Some(VarOp::TrimSuffix { greedy }) => match val {
+                            Some(v) => {
+                                let p = sub(out);
+                                out.value.push_str(&trim_pattern(&v, &p, false, greedy));
+                            }
+                            None => out.unresolved.push(name.to_string()),
+                        },
+                        Some(VarOp::Replace { all }) => match val {
+                            Some(v) => {
+                                let s = sub(out);
+                                let (pat, repl) = s.split_once('/').unwrap_or((&s, ""));
+                                if pat.is_empty() {
+                                    out.value.push_str(&v);
+                                } else if all {
+                                    out.value.push_str(&v.replace(pat, repl));
+                                } else {
+                                    out.value.push_str(&v.replacen(pat, repl, 1));
+                                }
+                            }
+                            None => out.unresolved.push(name.to_string()),
+                        },
+                    }
+                    for _ in 0..word[i..i + consumed].chars().count() - 1 {
+                        chars.next();
+                    }
+                }
+                Err(_) => out.value.push('$'),
+            },
+            c => out.value.push(c),
+        }
+    }
+}
+
+fn trim_pattern(v: &str, pat: &str, prefix: bool, greedy: bool) -> String {
+    let found = |lit: &str, first: bool| if first { v.find(lit) } else { v.rfind(lit) };
+    let r = if prefix {
+        if let Some(lit) = pat.strip_prefix('*') {
+            found(lit, !greedy).map(|i| &v[i + lit.len()..])
+        } else if let Some(lit) = pat.strip_suffix('*') {
+            v.starts_with(lit)
+                .then(|| if greedy { "" } else { &v[lit.len()..] })
+        } else {
+            v.strip_prefix(pat)
+        }
+    } else if let Some(lit) = pat.strip_suffix('*') {
+        found(lit, greedy).map(|i| &v[..i])
+    } else if let Some(lit) = pat.strip_prefix('*') {
+        v.ends_with(lit).then(|| {
+            if greedy {
+                ""
+            } else {
+                &v[..v.len() - lit.len()]
+            }
+        })
+    } else {
+        v.strip_suffix(pat)
+    };
+    r.unwrap_or(v).to_string()
+}
+
+#[cfg(test)]
+mod expand_tests {
+    use super::*;
+
+    fn exp(s: &str) -> Expanded {
+        expand(s, '\\', &|n| match n {
+            "A" => Some("alpine".into()),
+            "E" => Some(String::new()),
+            "V" => Some("1.2.3".into()),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn expands_like_buildkit() {
+        assert_eq!(exp("$A:${V}").value, "alpine:1.2.3");
+        assert_eq!(exp("${E:-x}${E-y}").value, "x");
+        assert_eq!(exp("${A:+set}").value, "set");
+        assert_eq!(exp("${V%.*}").value, "1.2");
+        assert_eq!(exp("${V#1.}").value, "2.3");
+        assert_eq!(exp("${V%%.*}").value, "1");
+        assert_eq!(exp("${V##*.}").value, "3");
+        assert_eq!(exp("${V#*.}").value, "2.3");
+        assert_eq!(exp("${V/./-}").value, "1-2.3");
+        assert_eq!(exp("${V//./-}").value, "1-2-3");
+        assert_eq!(exp("'$A'\"$A\"\\$A").value, "$Aalpine$A");
+        let e = exp("$NOPE:${X:-d}");
+        assert_eq!(e.value, ":d");
+        assert_eq!(e.unresolved, vec!["NOPE".to_string()]);
+    }
+}

@@ -1,0 +1,106 @@
+//! Rule data that changes more often than code: `rules/*.toml`, compiled in and parsed once.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct BaseImages {
+    /// image name → a suggested tag for display-only pin fixes.
+    pub suggested_tags: BTreeMap<String, String>,
+    pub non_root: NonRoot,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NonRoot {
+    pub images: Vec<String>,
+}
+
+/// `rules/base-images.toml`.
+pub fn base_images() -> &'static BaseImages {
+    static DATA: OnceLock<BaseImages> = OnceLock::new();
+    DATA.get_or_init(|| {
+        toml::from_str(include_str!("../rules/base-images.toml"))
+            .expect("rules/base-images.toml is valid (checked by tests)")
+    })
+}
+
+/// Images known to run as a non-root user, as a glob set on `name[:tag]`.
+pub fn non_root_images() -> &'static GlobSet {
+    static SET: OnceLock<GlobSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut b = GlobSetBuilder::new();
+        for p in &base_images().non_root.images {
+            if let Ok(g) = Glob::new(p) {
+                b.add(g);
+            }
+        }
+        b.build().unwrap_or_else(|_| GlobSet::empty())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn data_files_parse() {
+        let b = super::base_images();
+        assert!(b.suggested_tags.contains_key("node"));
+        assert!(!b.non_root.images.is_empty());
+        for p in &b.non_root.images {
+            globset::Glob::new(p).unwrap();
+        }
+    }
+}
+
+/// One package manager (`rules/package-managers.toml`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PackageManager {
+    pub commands: Vec<String>,
+    pub install: Vec<String>,
+    pub update: Vec<String>,
+    pub upgrade: Vec<String>,
+    pub yes_flags: Vec<String>,
+    pub no_cache_flags: Vec<String>,
+    pub cache_dirs: Vec<String>,
+    pub cleanup: Vec<String>,
+    pub pin: String,
+}
+
+/// `rules/package-managers.toml`, by manager name (`apt-get`, `apk`, …).
+pub fn package_managers() -> &'static BTreeMap<String, PackageManager> {
+    static DATA: OnceLock<BTreeMap<String, PackageManager>> = OnceLock::new();
+    DATA.get_or_init(|| {
+        toml::from_str(include_str!("../rules/package-managers.toml"))
+            .expect("rules/package-managers.toml is valid (checked by tests)")
+    })
+}
+
+/// The manager a program name runs (`apt-get` → apt-get, `pip3` → pip, `microdnf` → dnf).
+pub fn package_manager(program: &str) -> Option<(&'static str, &'static PackageManager)> {
+    package_managers()
+        .iter()
+        .find(|(_, m)| m.commands.iter().any(|c| c == program))
+        .map(|(n, m)| (n.as_str(), m))
+}
+
+#[cfg(test)]
+mod pm_tests {
+    #[test]
+    fn package_managers_parse() {
+        let pms = super::package_managers();
+        assert!(pms.contains_key("apt-get") && pms.contains_key("apk"));
+        for (name, m) in pms {
+            assert!(!m.commands.is_empty() && !m.install.is_empty(), "{name}");
+            assert!(
+                ["=", "==", "@", "-", ":", "none"].contains(&m.pin.as_str()),
+                "{name}"
+            );
+        }
+        assert_eq!(super::package_manager("pip3").unwrap().0, "pip");
+        assert_eq!(super::package_manager("microdnf").unwrap().0, "dnf");
+    }
+}

@@ -1,0 +1,227 @@
+//! Finding Dockerfiles under the paths the user gave.
+//!
+//! A file is a Dockerfile when its name holds the word `Dockerfile` or `Containerfile` (any
+//! case) bounded by the start or end of the name or by `.`, `_` or `-`: `Dockerfile`,
+//! `Dockerfile.dev`, `api.Dockerfile`, `dev-dockerfile`, `Containerfile`. Names with an extension
+//! that marks another kind of file (`Dockerfile.md`, `Dockerfile.dockerignore`,
+//! `Dockerfile.tmpl`) are not. Extra globs (`include`) add names; `exclude` globs drop paths.
+//!
+//! Folders are walked with `.gitignore` honoured, hidden folders (`.devcontainer`) included, and
+//! `.git`, `node_modules`, `target` and virtualenv folders skipped. Files named explicitly are
+//! linted whatever their name.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+/// Folder names never walked into.
+pub const SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    "target",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+];
+
+/// Extensions that mark a file as something other than a Dockerfile.
+const NOT_DOCKERFILE_EXT: &[&str] = &[
+    "dockerignore",
+    "md",
+    "markdown",
+    "txt",
+    "rst",
+    "template",
+    "tmpl",
+    "tpl",
+    "j2",
+    "jinja",
+    "jinja2",
+    "erb",
+    "orig",
+    "rej",
+    "bak",
+    "swp",
+    "patch",
+    "diff",
+    "json",
+    "yml",
+    "yaml",
+    "toml",
+    "sh",
+    "py",
+    "go",
+    "rs",
+    "js",
+    "ts",
+    "html",
+    "lock",
+];
+
+/// Does this file name look like a Dockerfile?
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if let Some((_, ext)) = lower.rsplit_once('.')
+        && NOT_DOCKERFILE_EXT.contains(&ext)
+    {
+        return false;
+    }
+    let bytes = lower.as_bytes();
+    for word in ["dockerfile", "containerfile"] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(word) {
+            let start = from + i;
+            let end = start + word.len();
+            let ok_before = start == 0 || matches!(bytes[start - 1], b'.' | b'_' | b'-');
+            let ok_after = end == bytes.len() || matches!(bytes[end], b'.' | b'_' | b'-');
+            if ok_before && ok_after {
+                return true;
+            }
+            from = start + 1;
+        }
+    }
+    false
+}
+
+/// What to find.
+#[derive(Default)]
+pub struct Discovery {
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+    /// Folder `exclude` globs are relative to.
+    base: PathBuf,
+}
+
+fn globset(patterns: &[String]) -> Result<Option<GlobSet>, globset::Error> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(Glob::new(p)?);
+        // `vendor/**` should also match the folder itself, and a bare name anywhere
+        if !p.contains('/') {
+            b.add(Glob::new(&format!("**/{p}"))?);
+        }
+    }
+    Ok(Some(b.build()?))
+}
+
+impl Discovery {
+    pub fn new(
+        include: &[String],
+        exclude: &[String],
+        base: PathBuf,
+    ) -> Result<Discovery, globset::Error> {
+        Ok(Discovery {
+            include: globset(include)?,
+            exclude: globset(exclude)?,
+            base,
+        })
+    }
+
+    fn excluded(&self, path: &Path) -> bool {
+        let Some(ex) = &self.exclude else {
+            return false;
+        };
+        let rel = path.strip_prefix(&self.base).unwrap_or(path);
+        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        ex.is_match(rel) || ex.is_match(path)
+    }
+
+    fn wanted_name(&self, path: &Path) -> bool {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            return false;
+        };
+        is_dockerfile_name(name)
+            || self
+                .include
+                .as_ref()
+                .is_some_and(|g| g.is_match(name) || g.is_match(path))
+    }
+
+    /// Every Dockerfile under `paths`, sorted, without duplicates. Explicit files are always
+    /// included; errors (a missing path) are returned beside the files found.
+    pub fn find(&self, paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for root in paths {
+            match std::fs::metadata(root) {
+                Err(e) => errors.push((root.clone(), e.to_string())),
+                Ok(m) if m.is_file() => files.push(root.clone()),
+                Ok(_) => {
+                    let walker = ignore::WalkBuilder::new(root)
+                        .hidden(false)
+                        .git_ignore(true)
+                        .git_exclude(true)
+                        .git_global(false)
+                        .require_git(false)
+                        .parents(true)
+                        .filter_entry(|e| {
+                            !(e.file_type().is_some_and(|t| t.is_dir())
+                                && e.file_name()
+                                    .to_str()
+                                    .is_some_and(|n| SKIP_DIRS.contains(&n)))
+                        })
+                        .build();
+                    for entry in walker {
+                        match entry {
+                            Ok(e) => {
+                                let is_file =
+                                    e.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
+                                let p = e.path();
+                                if is_file && self.wanted_name(p) && !self.excluded(p) {
+                                    // a symlink to a folder named like a Dockerfile is not a file
+                                    if e.file_type().is_some_and(|t| t.is_symlink()) && p.is_dir() {
+                                        continue;
+                                    }
+                                    files.push(p.to_path_buf());
+                                }
+                            }
+                            Err(e) => errors.push((root.clone(), e.to_string())),
+                        }
+                    }
+                }
+            }
+        }
+        files.sort();
+        files.dedup();
+        (files, errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for yes in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.dev",
+            "api.Dockerfile",
+            "api.dockerfile",
+            "Containerfile",
+            "Dockerfile-prod",
+            "debian__bookworm__Dockerfile",
+            "Dockerfile_windows",
+        ] {
+            assert!(is_dockerfile_name(yes), "{yes}");
+        }
+        for no in [
+            "Dockerfile.md",
+            "Dockerfile.dockerignore",
+            "Dockerfile.tmpl",
+            "dockerfiles",
+            "mydockerfile",
+            "README",
+            "docker-compose.yml",
+        ] {
+            assert!(!is_dockerfile_name(no), "{no}");
+        }
+    }
+}

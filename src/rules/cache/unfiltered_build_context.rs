@@ -1,0 +1,200 @@
+use crate::dockerignore::DockerIgnore;
+use crate::rule::{Context, Rule};
+use crate::syntax::{Instruction, Kind};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `COPY .` (or `ADD .`) of the whole build context when the context has no
+    /// `.dockerignore` (nor a `<name>.dockerignore` beside a `<name>.Dockerfile`), or when the
+    /// ignore file lets in what should never reach an image: `.git`, `node_modules`, Python
+    /// caches and virtualenvs, Rust and Maven `target` folders, `.env` files and private keys.
+    ///
+    /// ## Why is this bad?
+    /// Everything in the context is sent to the builder and copied into the layer: a `.git`
+    /// folder can be larger than the app, a local `node_modules` overwrites what `npm ci`
+    /// installed (and may hold binaries for another platform), and `.env` files or keys end up
+    /// readable in the image by anyone who can pull it. Every change to any of these files also
+    /// invalidates the `COPY` layer and everything after it.
+    ///
+    /// Only entries that exist at the top of the build context are reported; paths the
+    /// Dockerfile copies by name are never asked to be ignored.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node:22-slim
+    /// WORKDIR /app
+    /// COPY . .
+    /// RUN npm ci
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM node:22-slim
+    /// WORKDIR /app
+    /// COPY package.json package-lock.json ./
+    /// RUN npm ci
+    /// COPY src/ ./src/
+    /// ```
+    /// or keep `COPY . .` and add a `.dockerignore` listing `.git`, `node_modules`, `.env*`.
+    pub UnfilteredBuildContext {
+        code: "DO301",
+        name: "unfiltered-build-context",
+        category: Cache,
+        severity: Warning,
+        fix: None,
+        scope: File,
+        aliases: [],
+    }
+}
+
+/// What must not be sent to the builder: (name at the context root, why).
+pub const SENSITIVE: &[(&str, &str)] = &[
+    (".git", "repository history"),
+    (".hg", "repository history"),
+    (".svn", "repository history"),
+    ("node_modules", "host-installed dependencies"),
+    ("bower_components", "host-installed dependencies"),
+    ("__pycache__", "Python bytecode cache"),
+    (".venv", "a local virtualenv"),
+    ("venv", "a local virtualenv"),
+    (".tox", "test environments"),
+    (".pytest_cache", "test cache"),
+    (".mypy_cache", "type-checker cache"),
+    (".terraform", "Terraform plugins and state"),
+    (".aws", "cloud credentials"),
+    (".ssh", "SSH keys"),
+    (".npmrc", "registry credentials"),
+    (".pypirc", "registry credentials"),
+    (".netrc", "credentials"),
+    ("id_rsa", "a private key"),
+    ("id_ed25519", "a private key"),
+];
+
+/// Is a top-level entry something to keep out of the context? Returns why.
+pub fn sensitive_entry(name: &str, entries: &[String]) -> Option<&'static str> {
+    if let Some((_, why)) = SENSITIVE.iter().find(|(n, _)| *n == name) {
+        return Some(why);
+    }
+    if name == "target" && entries.iter().any(|e| e == "Cargo.toml" || e == "pom.xml") {
+        return Some("build output");
+    }
+    if name == ".env"
+        || (name.starts_with(".env.")
+            && !matches!(
+                name,
+                ".env.example" | ".env.sample" | ".env.template" | ".env.dist"
+            ))
+    {
+        return Some("environment secrets");
+    }
+    let lower = name.to_ascii_lowercase();
+    if [".pem", ".key", ".p12", ".pfx"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        return Some("a private key or certificate");
+    }
+    None
+}
+
+/// COPY/ADD of the whole context (`.`, `./`, `*`, `./*`), not from another stage or image.
+pub fn copies_whole_context(ins: &Instruction) -> bool {
+    if !matches!(ins.kind, Kind::Copy | Kind::Add) || ins.flag("from").is_some() {
+        return false;
+    }
+    let (sources, _) = ins.sources_and_dest();
+    sources
+        .iter()
+        .any(|w| matches!(ins.word_text(w), "." | "./" | "*" | "./*" | "/" | "./."))
+}
+
+/// Paths the Dockerfile copies from the context by name (first path component).
+pub fn copied_names<'a>(ins: impl Iterator<Item = &'a Instruction>) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in ins {
+        if !matches!(i.kind, Kind::Copy | Kind::Add) || i.flag("from").is_some() {
+            continue;
+        }
+        for w in i.sources_and_dest().0 {
+            let t = crate::dockerignore::clean(i.word_text(w));
+            if t != "." && !t.contains("://") {
+                out.push(t.split('/').next().unwrap_or("").to_string());
+            }
+        }
+    }
+    out
+}
+
+impl Rule for UnfilteredBuildContext {
+    rule_meta!();
+
+    fn check(&self, ctx: &mut Context<'_>) {
+        let bc = ctx.build_context;
+        if bc.root.is_none() {
+            return;
+        }
+        let sem = ctx.semantic;
+        let Some(first) = sem
+            .instructions
+            .iter()
+            .copied()
+            .find(|i| copies_whole_context(i))
+        else {
+            return;
+        };
+        let copied = copied_names(sem.instructions.iter().copied());
+        match &bc.ignore_file {
+            None => {
+                ctx.report(
+                    first.span,
+                    format!(
+                        "`{}` sends the whole build context, and there is no .dockerignore",
+                        ins_head(first)
+                    ),
+                )
+                .help("add a .dockerignore (at least `.git`, dependency and build folders, `.env*`) or copy only what the image needs");
+            }
+            Some((path, content)) => {
+                let ignore = DockerIgnore::parse(content);
+                let leaks: Vec<(&str, &str)> = bc
+                    .entries
+                    .iter()
+                    .filter(|e| !copied.iter().any(|c| c == *e))
+                    .filter_map(|e| sensitive_entry(e, &bc.entries).map(|why| (e.as_str(), why)))
+                    .filter(|(e, _)| !ignore.is_excluded(e))
+                    .collect();
+                if leaks.is_empty() {
+                    return;
+                }
+                let list: Vec<String> = leaks
+                    .iter()
+                    .map(|(e, why)| format!("`{e}` ({why})"))
+                    .collect();
+                let name = path.file_name().map_or_else(
+                    || ".dockerignore".into(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                ctx.report(
+                    first.span,
+                    format!(
+                        "`{}` sends {} into the build: {name} does not exclude {}",
+                        ins_head(first),
+                        list.join(", "),
+                        if leaks.len() == 1 { "it" } else { "them" }
+                    ),
+                )
+                .help(format!(
+                    "add {} to {name}",
+                    leaks.iter().map(|(e, _)| *e).collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+    }
+}
+
+fn ins_head(ins: &Instruction) -> String {
+    let t = ins.text.trim();
+    let first_line: String = t.chars().take(60).collect();
+    first_line
+}

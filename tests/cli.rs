@@ -1,0 +1,229 @@
+//! The built binary on small trees: stdout, stderr and exit status of each command and format.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dockopt"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut c = bin();
+    c.current_dir(dir).args(args);
+    c.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    if let Some(s) = stdin {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).replace('\\', "/"),
+        stderr: String::from_utf8_lossy(&out.stderr).replace('\\', "/"),
+    }
+}
+
+fn snap(r: &Run) -> String {
+    format!(
+        "exit: {}\n--- stdout ---\n{}--- stderr ---\n{}",
+        r.code, r.stdout, r.stderr
+    )
+}
+
+/// A small project: one clean Dockerfile, one with problems, a non-Dockerfile, and a
+/// Dockerfile inside a skipped folder.
+fn tree() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    std::fs::create_dir_all(p.join("api")).unwrap();
+    std::fs::create_dir_all(p.join("node_modules/pkg")).unwrap();
+    std::fs::write(
+        p.join("Dockerfile"),
+        "FROM alpine:3.20\nRUN adduser -D app\nUSER app\nCMD [\"sh\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("api/api.Dockerfile"),
+        "FROM python\nCOPY --link=yes app.py /app/\nUSER root\nCMD [\"python\", \"/app/app.py\"]\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("README.md"), "# not a Dockerfile\n").unwrap();
+    std::fs::write(p.join("node_modules/pkg/Dockerfile"), "FROM x\n").unwrap();
+    t
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots/cli");
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+#[test]
+fn lint_formats() {
+    let t = tree();
+    settings().bind(|| {
+        for fmt in ["concise", "json", "github", "checkstyle", "gitlab", "human"] {
+            let r = run(t.path(), &["lint", "--format", fmt], None);
+            assert_eq!(r.code, 1, "{fmt}: findings exit 1\n{}", snap(&r));
+            insta::assert_snapshot!(format!("lint_{fmt}"), snap(&r));
+        }
+    });
+}
+
+#[test]
+fn lint_exit_codes() {
+    let t = tree();
+    // clean file: exit 0
+    let r = run(t.path(), &["lint", "Dockerfile"], None);
+    assert_eq!(r.code, 0, "{}", snap(&r));
+    // fail level none: findings but exit 0
+    let r = run(t.path(), &["lint", "--fail-level", "none", "api"], None);
+    assert_eq!(r.code, 0, "{}", snap(&r));
+    // only errors fail: the file has an error (invalid flag)
+    let r = run(t.path(), &["lint", "--fail-level", "error", "api"], None);
+    assert_eq!(r.code, 1, "{}", snap(&r));
+    // selecting a rule that does not fire
+    let r = run(t.path(), &["lint", "--select", "DO001", "api"], None);
+    assert_eq!(r.code, 0, "{}", snap(&r));
+    // missing path: exit 2 with a message
+    let r = run(t.path(), &["lint", "nope"], None);
+    assert_eq!(r.code, 2, "{}", snap(&r));
+    assert!(r.stderr.contains("nope"));
+    // unknown selector: exit 2
+    let r = run(t.path(), &["lint", "--select", "XYZ999"], None);
+    assert_eq!(r.code, 2, "{}", snap(&r));
+    // bad fail level
+    let r = run(t.path(), &["lint", "--fail-level", "loud"], None);
+    assert_eq!(r.code, 2, "{}", snap(&r));
+}
+
+#[test]
+fn lint_stdin() {
+    let t = tree();
+    let r = run(
+        t.path(),
+        &[
+            "lint",
+            "--format",
+            "concise",
+            "--select",
+            "DO502",
+            "--stdin-filename",
+            "web/Dockerfile",
+            "-",
+        ],
+        Some("FROM node:latest\n"),
+    );
+    assert_eq!(r.code, 1, "{}", snap(&r));
+    assert!(
+        r.stdout.starts_with("web/Dockerfile:1:6: warning DO502"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn bad_config_points_at_the_key() {
+    let t = tree();
+    std::fs::write(
+        t.path().join("dockopt.toml"),
+        "select = [\"DO5\"]\nunknown-key = 1\n",
+    )
+    .unwrap();
+    let r = run(t.path(), &["lint"], None);
+    assert_eq!(r.code, 2, "{}", snap(&r));
+    assert!(r.stderr.contains("unknown-key"), "{}", r.stderr);
+    assert!(r.stderr.contains("dockopt.toml"), "{}", r.stderr);
+}
+
+#[test]
+fn config_selects_and_sets_severity() {
+    let t = tree();
+    std::fs::write(
+        t.path().join("dockopt.toml"),
+        "select = [\"reproducibility\"]\n[severity]\nDL3006 = \"error\"\n",
+    )
+    .unwrap();
+    let r = run(t.path(), &["lint", "--format", "concise"], None);
+    assert_eq!(r.code, 1, "{}", snap(&r));
+    assert_eq!(
+        r.stdout.trim(),
+        "api/api.Dockerfile:1:6: error DO501 base image `python` has no tag: it means `latest`"
+    );
+}
+
+#[test]
+fn suppressions() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(
+        t.path().join("Dockerfile"),
+        "# hadolint global ignore=DL3002\n# dockopt ignore=DL3006\nFROM python\nFROM node:latest\nUSER root\n",
+    )
+    .unwrap();
+    let r = run(
+        t.path(),
+        &[
+            "lint",
+            "--format",
+            "concise",
+            "--select",
+            "DO401,DO501,DO502",
+        ],
+        None,
+    );
+    assert_eq!(
+        r.stdout.trim(),
+        "Dockerfile:4:6: warning DO502 base image `node:latest` uses the moving `latest` tag"
+    );
+}
+
+#[test]
+fn parse_command() {
+    let t = tree();
+    let r = run(t.path(), &["parse", "--format", "json", "Dockerfile"], None);
+    assert_eq!(r.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["instructions"][0]["cmd"], "from");
+    let r = run(t.path(), &["parse", "-"], Some("CMD [1]\n"));
+    assert_eq!(r.code, 1, "syntax errors exit 1");
+    let r = run(t.path(), &["parse", "missing"], None);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn rules_command() {
+    let t = tree();
+    let r = run(t.path(), &["rules", "--format", "json"], None);
+    assert_eq!(r.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let first = &v[0];
+    for k in [
+        "code", "name", "category", "severity", "fix", "aliases", "summary",
+    ] {
+        assert!(first.get(k).is_some(), "rules json lacks {k}");
+    }
+    let r = run(t.path(), &["rules", "DL3006"], None);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.starts_with("# DO501: untagged-base-image"),
+        "{}",
+        r.stdout
+    );
+    let r = run(t.path(), &["rules", "nope"], None);
+    assert_eq!(r.code, 2);
+}
