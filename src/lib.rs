@@ -21,5 +21,6 @@ pub mod rules;
 pub mod semantic;
 pub mod settings;
 pub mod shell;
+pub mod style;
 pub mod suppression;
 pub mod syntax;

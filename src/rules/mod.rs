@@ -4,8 +4,10 @@
 //! DO5xx reproducibility, DO6xx maintainability, DO7xx style.
 
 pub mod cache;
+pub mod common;
 pub mod reproducibility;
 pub mod security;
+pub mod size;
 pub mod syntax;
 
 use crate::rule::Rule;
@@ -15,6 +17,12 @@ pub fn all() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         &syntax::SyntaxError,
         &syntax::InvalidInstruction,
+        &size::AptListsNotRemoved,
+        &size::AptNoInstallRecommends,
+        &size::ApkAddCache,
+        &size::PipCacheDir,
+        &size::YumClean,
+        &size::ConsecutiveRun,
         &cache::UnfilteredBuildContext,
         &security::RootUser,
         &security::MissingUser,

@@ -13,8 +13,9 @@ declare_rule! {
     /// can break the build or the app without a change to the Dockerfile, and two builds of the
     /// same commit can differ. Pin a release tag (or a digest for full reproducibility).
     ///
-    /// References to earlier stages (`FROM build`), `scratch`, and images whose tag comes from
-    /// an `ARG` with a pinned default are not flagged.
+    /// References to earlier stages (`FROM build`), `scratch`, images whose tag comes from an
+    /// `ARG` with a pinned default, and images given whole by a build argument (`FROM
+    /// $BASE_IMAGE`, chosen by whoever builds) are not flagged.
     ///
     /// ## Example
     /// ```dockerfile
@@ -32,8 +33,10 @@ declare_rule! {
     /// against.
     ///
     /// ## Differences from hadolint
-    /// hadolint (DL3006) skips any image written as a variable. dockopt resolves `ARG` defaults
-    /// and flags `ARG BASE=python` + `FROM $BASE`, the same unpinned image.
+    /// hadolint (DL3006) does not resolve variables: it flags `FROM build-$VARIANT` even when
+    /// that names an earlier stage, and skips `FROM $REGISTRY/app:$TAG` whatever the defaults.
+    /// dockopt resolves `ARG` defaults: `FROM $REGISTRY/app` with no tag is flagged, a stage
+    /// name built from variables is not.
     pub UntaggedBaseImage {
         code: "DO501",
         name: "untagged-base-image",
@@ -45,6 +48,11 @@ declare_rule! {
     }
 }
 
+fn is_single_variable(raw: &str) -> bool {
+    let refs = crate::syntax::vars::var_refs(raw, crate::syntax::Span::new(0, raw.len()), '\\');
+    refs.len() == 1 && refs[0].span.start == 0 && refs[0].span.end as usize == raw.len()
+}
+
 impl Rule for UntaggedBaseImage {
     rule_meta!();
 
@@ -54,6 +62,12 @@ impl Rule for UntaggedBaseImage {
                 continue;
             };
             if img.tag.is_some() || img.digest.is_some() {
+                continue;
+            }
+            // `FROM $BASE_IMAGE`: the whole reference is a build argument, chosen by whoever
+            // builds (CI passes `--build-arg BASE_IMAGE=…:tag`); only a partly written
+            // reference (`FROM node:$TAG`, `FROM $REGISTRY/app`) is judged by its default.
+            if is_single_variable(&stage.base.raw) {
                 continue;
             }
             let fix = pin_fix(ctx, stage, img);
