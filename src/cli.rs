@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Lint Dockerfiles (default: every Dockerfile under the current folder).
     Lint(LintArgs),
+    /// Fix what can be fixed: print the changes as a unified diff, or write them (--write).
+    Fix(FixArgs),
     /// Print the syntax tree of a Dockerfile.
     Parse {
         /// File to parse, or `-` for stdin.
@@ -89,4 +91,19 @@ pub struct LintArgs {
     /// Write the report to a file instead of stdout.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Write the fixes to the files (atomically) instead of printing a diff.
+    #[arg(long)]
+    pub write: bool,
+    /// Apply unsafe fixes too (the result may behave differently; review the diff).
+    #[arg(long = "unsafe")]
+    pub unsafe_fixes: bool,
+    /// With stdin (`-`): print a diff instead of the fixed file.
+    #[arg(long)]
+    pub diff: bool,
 }

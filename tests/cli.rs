@@ -32,8 +32,8 @@ fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
     let out = child.wait_with_output().unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).replace('\\', "/"),
-        stderr: String::from_utf8_lossy(&out.stderr).replace('\\', "/"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 
@@ -226,4 +226,91 @@ fn rules_command() {
     );
     let r = run(t.path(), &["rules", "nope"], None);
     assert_eq!(r.code, 2);
+}
+
+#[test]
+fn fix_diff_then_write() {
+    let t = tempfile::tempdir().unwrap();
+    let df = t.path().join("Dockerfile");
+    let src = "FROM alpine:3.20\nRUN apk add curl\nRUN echo done\n";
+    std::fs::write(&df, src).unwrap();
+    settings().bind(|| {
+        let r = run(t.path(), &["fix"], None);
+        assert_eq!(r.code, 1, "something would change: exit 1\n{}", snap(&r));
+        insta::assert_snapshot!("fix_diff", snap(&r));
+        assert_eq!(
+            std::fs::read_to_string(&df).unwrap(),
+            src,
+            "diff mode must not write"
+        );
+        let r = run(t.path(), &["fix", "--write"], None);
+        assert_eq!(r.code, 0, "{}", snap(&r));
+        insta::assert_snapshot!("fix_write", snap(&r));
+        let fixed = std::fs::read_to_string(&df).unwrap();
+        assert_eq!(
+            fixed,
+            "FROM alpine:3.20\nRUN apk add --no-cache curl \\\n    && echo done\n"
+        );
+        let r = run(t.path(), &["fix"], None);
+        assert_eq!(r.code, 0, "nothing left to fix: exit 0\n{}", snap(&r));
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_write_keeps_permissions_and_symlinks() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tempfile::tempdir().unwrap();
+    let real = t.path().join("real.Dockerfile");
+    std::fs::write(&real, "FROM alpine:3.20\nRUN apk add curl\n").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    std::os::unix::fs::symlink("real.Dockerfile", t.path().join("Dockerfile")).unwrap();
+    let r = run(t.path(), &["fix", "--write", "Dockerfile"], None);
+    assert_eq!(r.code, 0, "{}", snap(&r));
+    let meta = std::fs::symlink_metadata(t.path().join("Dockerfile")).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link stays a link");
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("--no-cache"),
+        "the target is written"
+    );
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    // no temporary files left behind
+    let names: Vec<_> = std::fs::read_dir(t.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn fix_refuses_files_with_syntax_errors() {
+    let t = tempfile::tempdir().unwrap();
+    let src = "FROM alpine:3.20\nRUN apk add curl\nENV BROKEN\n";
+    std::fs::write(t.path().join("Dockerfile"), src).unwrap();
+    let r = run(t.path(), &["fix", "--write"], None);
+    assert!(
+        r.stderr.contains("syntax errors; not written"),
+        "{}",
+        snap(&r)
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("Dockerfile")).unwrap(),
+        src
+    );
+}
+
+#[test]
+fn fix_stdin_prints_the_fixed_file() {
+    let t = tempfile::tempdir().unwrap();
+    let r = run(
+        t.path(),
+        &["fix", "-", "--stdin-filename", "Dockerfile"],
+        Some("FROM alpine:3.20\nRUN apk add curl\n"),
+    );
+    assert_eq!(r.code, 0, "{}", snap(&r));
+    assert_eq!(r.stdout, "FROM alpine:3.20\nRUN apk add --no-cache curl\n");
 }

@@ -1,6 +1,7 @@
 //! Command implementations: the edge where files, configuration, threads and terminals are
 //! handled. The core (`linter`, `fix`) stays a pure function of text and settings.
 
+pub mod fix;
 pub mod lint;
 pub mod parse;
 pub mod rules;

@@ -38,7 +38,8 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe: appends `&& rm -rf /var/lib/apt/lists/*` to the `RUN`; only a cache is removed.
-    /// Not offered for exec-form or heredoc `RUN`s.
+    /// Not offered for exec-form or heredoc `RUN`s, nor when a later `RUN` installs packages
+    /// with these lists (removing them would break that `RUN`; join the two instead).
     pub AptListsNotRemoved {
         code: "DO201",
         name: "apt-lists-not-removed",
@@ -63,6 +64,35 @@ fn removes_lists(cmd: &crate::rules::common::Cmd<'_, '_>) -> bool {
                 || v == "/var/lib/apt/lists"
                 || v == "/var/lib/apt/lists/*/*"
         })
+}
+
+/// Does a RUN in `range` use apt (install, upgrade, …) before updating the lists itself?
+fn needs_lists_later(sem: &crate::semantic::Semantic<'_>, range: std::ops::Range<usize>) -> bool {
+    for i in range {
+        for c in commands_of(sem, i) {
+            if is_sub(&c, &["apt-get", "apt", "aptitude"], &["update"]) {
+                break;
+            }
+            if matches!(
+                c.program(),
+                Some("apt-get" | "apt" | "aptitude" | "apt-cache")
+            ) && !is_sub(
+                &c,
+                &["apt-get", "apt"],
+                &[
+                    "clean",
+                    "autoclean",
+                    "dist-clean",
+                    "autoremove",
+                    "purge",
+                    "remove",
+                ],
+            ) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 impl Rule for AptListsNotRemoved {
@@ -93,9 +123,19 @@ impl Rule for AptListsNotRemoved {
                     continue;
                 }
                 let later = commands_in(sem, i + 1..stage.end).any(|c| removes_lists(&c));
-                let fix = append_to_run(ctx, ins, "rm -rf /var/lib/apt/lists/*")
-                    .map(|e| Fix::safe("remove the apt lists in the same RUN", vec![e]));
-                let help = if later {
+                // A later RUN that installs without its own `apt-get update` needs these lists:
+                // removing them here would break it. Joining the RUNs is the fix then.
+                let needed_later = needs_lists_later(sem, i + 1..stage.end);
+                let fix = if needed_later {
+                    None
+                } else {
+                    append_to_run(ctx, ins, "rm -rf /var/lib/apt/lists/*")
+                        .map(|e| Fix::safe("remove the apt lists in the same RUN", vec![e]))
+                };
+                let help = if needed_later {
+                    "a later RUN installs with these lists: run `apt-get update`, the install and \
+                     `rm -rf /var/lib/apt/lists/*` in one RUN"
+                } else if later {
                     "remove them in this RUN: deleting them in a later layer saves nothing"
                 } else {
                     "end this RUN with `&& rm -rf /var/lib/apt/lists/*`"

@@ -1,0 +1,284 @@
+//! `dockopt fix`: show the fixes as a unified diff, or write them (`--write`).
+//!
+//! Writes are atomic: the new text goes to a temporary file beside the original, which then
+//! replaces it by rename, with the original's permissions. A file that does not parse (before or
+//! after fixing) or is not valid UTF-8 is never written. A symlink is written through: its
+//! target is replaced, the link stays. New files (a `.dockerignore`) are created only where none
+//! exists, never overwritten.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Input, read_inputs, session};
+use crate::cli::FixArgs;
+use crate::diagnostic::{Applicability, NewFile};
+use crate::fix::{FixOptions, FixOutcome, fix, unified_diff};
+use crate::syntax;
+
+struct Done {
+    input: Input,
+    outcome: Result<FixOutcome, String>,
+}
+
+/// Merge the new files several Dockerfiles of one context want (one `.dockerignore` each):
+/// the union of their lines, in first-seen order.
+fn merge_new_files(done: &[Done]) -> BTreeMap<PathBuf, String> {
+    let mut out: BTreeMap<PathBuf, String> = BTreeMap::new();
+    for d in done {
+        let Ok(o) = &d.outcome else { continue };
+        for NewFile { path, content } in &o.new_files {
+            let e = out.entry(path.clone()).or_default();
+            for line in content.lines() {
+                if !e.lines().any(|l| l == line) || line.is_empty() || line.starts_with('#') {
+                    e.push_str(line);
+                    e.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+fn display(p: &Path) -> String {
+    let s = p.display().to_string();
+    let s = s.strip_prefix("./").unwrap_or(&s).to_string();
+    s.replace('\\', "/")
+}
+
+/// Replace `path`'s content atomically, keeping its permissions; write through symlinks.
+pub fn write_atomic(path: &Path, content: &str) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let meta = std::fs::metadata(&target)?;
+    // Respect the file's write permission as the OS applies it to us (a read-only file is
+    // refused, except for root), even though the rename below would not need it.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&target)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("the file is not writable ({e})")))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".dockopt-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(content.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    std::fs::set_permissions(tmp.path(), meta.permissions())?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Create a file that must not exist yet.
+fn create_new(path: &Path, content: &str) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+fn summary(applied: &BTreeMap<&'static str, usize>) -> String {
+    let n: usize = applied.values().sum();
+    let parts: Vec<String> = applied.iter().map(|(c, k)| format!("{c}×{k}")).collect();
+    if parts.is_empty() {
+        format!("Fixed {n}")
+    } else {
+        format!("Fixed {n} ({})", parts.join(" "))
+    }
+}
+
+pub fn run(args: FixArgs) -> u8 {
+    let session = match session(&args.common) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e:?}");
+            return EXIT_ERROR;
+        }
+    };
+    super::quiet_panics();
+    let opts = FixOptions {
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    let stdin_mode = args.common.paths.iter().any(|p| p.as_os_str() == "-");
+    let (inputs, mut errors) = read_inputs(&session, &args.common);
+    let settings = &session.settings;
+    let done: Vec<Done> = inputs
+        .into_par_iter()
+        .map(|input| {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                fix(
+                    &input.src,
+                    Some(&input.path),
+                    &input.context,
+                    settings,
+                    opts,
+                )
+            }))
+            .map_err(|_| {
+                format!(
+                    "internal error while fixing {} (this is a dockopt bug; please report it)",
+                    input.path.display()
+                )
+            });
+            Done { input, outcome }
+        })
+        .collect();
+    let mut done = done;
+    done.sort_by(|a, b| a.input.path.cmp(&b.input.path));
+    let new_files = merge_new_files(&done);
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut changed_files = 0usize;
+    let mut applied: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let (mut remaining, mut more_unsafe) = (0usize, 0usize);
+    let mut hard_error = false;
+
+    for d in &done {
+        let o = match &d.outcome {
+            Ok(o) => o,
+            Err(e) => {
+                errors.push(e.clone());
+                hard_error = true;
+                continue;
+            }
+        };
+        let name = display(&d.input.path);
+        if !o.not_converged.is_empty() {
+            errors.push(format!(
+                "{name}: fixes did not converge after {} passes ({}); the file was not changed",
+                o.passes,
+                o.not_converged.join(", ")
+            ));
+            continue;
+        }
+        for (code, title) in &o.rolled_back {
+            errors.push(format!(
+                "{name}: a {code} fix ({title}) would break the syntax; rolled back"
+            ));
+        }
+        remaining += o.remaining.len();
+        more_unsafe += o
+            .remaining
+            .iter()
+            .filter(|x| {
+                x.fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability == Applicability::Unsafe)
+            })
+            .count();
+        if o.output == d.input.src {
+            continue;
+        }
+        if stdin_mode && d.input.file.is_none() {
+            if args.diff {
+                let _ = write!(out, "{}", unified_diff(&name, &d.input.src, &o.output));
+            } else {
+                let _ = write!(out, "{}", o.output);
+            }
+            changed_files += 1;
+            for (c, n) in &o.applied {
+                *applied.entry(c).or_default() += n;
+            }
+            continue;
+        }
+        if d.input.lossy {
+            errors.push(format!("{name}: not valid UTF-8; not fixed"));
+            continue;
+        }
+        if syntax::parse(&d.input.src).has_errors() || syntax::parse(&o.output).has_errors() {
+            errors.push(format!(
+                "{name}: has syntax errors; not written (fix them first)"
+            ));
+            continue;
+        }
+        changed_files += 1;
+        for (c, n) in &o.applied {
+            *applied.entry(c).or_default() += n;
+        }
+        if args.write {
+            if let Some(file) = &d.input.file
+                && let Err(e) = write_atomic(file, &o.output)
+            {
+                errors.push(format!("{name}: cannot write: {e}"));
+                hard_error = true;
+            }
+        } else {
+            let _ = write!(out, "{}", unified_diff(&name, &d.input.src, &o.output));
+        }
+    }
+    // New files (a .dockerignore), never overwriting.
+    for (path, content) in &new_files {
+        if path.exists() {
+            continue;
+        }
+        changed_files += 1;
+        if args.write {
+            if let Err(e) = create_new(path, content) {
+                errors.push(format!("{}: cannot create: {e}", display(path)));
+                hard_error = true;
+            }
+        } else if !stdin_mode {
+            let _ = write!(
+                out,
+                "{}",
+                unified_diff(&display(path), "", content).replacen(
+                    &format!("--- a/{}", display(path)),
+                    "--- /dev/null",
+                    1
+                )
+            );
+        }
+    }
+    let _ = out.flush();
+    drop(out);
+    for e in &errors {
+        eprintln!("{e}");
+    }
+    if args.write || stdin_mode {
+        eprintln!(
+            "{}; {remaining} remaining{}",
+            summary(&applied),
+            if !opts.unsafe_fixes && more_unsafe > 0 {
+                format!(", {more_unsafe} more with --unsafe")
+            } else {
+                String::new()
+            }
+        );
+    } else if changed_files == 0 {
+        eprintln!(
+            "Nothing to fix{}",
+            if !opts.unsafe_fixes && more_unsafe > 0 {
+                format!(" ({more_unsafe} fixes with --unsafe)")
+            } else {
+                String::new()
+            }
+        );
+    } else {
+        eprintln!(
+            "Would fix {} in {changed_files} file(s); run with --write to apply{}",
+            summary(&applied).trim_start_matches("Fixed "),
+            if !opts.unsafe_fixes && more_unsafe > 0 {
+                format!(" ({more_unsafe} more with --unsafe)")
+            } else {
+                String::new()
+            }
+        );
+    }
+    // With --write (or stdin), success is 0: what is left is `dockopt lint`'s to report. In diff
+    // mode, 1 says "something would change".
+    if hard_error {
+        EXIT_ERROR
+    } else if args.write || stdin_mode {
+        EXIT_OK
+    } else if changed_files > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
