@@ -104,3 +104,45 @@ mod pm_tests {
         assert_eq!(super::package_manager("microdnf").unwrap().0, "dnf");
     }
 }
+
+/// One dependency ecosystem (`rules/ecosystems.toml`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ecosystem {
+    pub name: String,
+    /// argv prefixes (program, then words) that install from manifests.
+    pub installs: Vec<Vec<String>>,
+    pub required: Vec<String>,
+    pub optional: Vec<String>,
+    /// A command that downloads dependencies from the manifests alone.
+    #[serde(default)]
+    pub fetch: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Ecosystems {
+    ecosystem: Vec<Ecosystem>,
+}
+
+/// `rules/ecosystems.toml`.
+pub fn ecosystems() -> &'static [Ecosystem] {
+    static DATA: OnceLock<Ecosystems> = OnceLock::new();
+    &DATA
+        .get_or_init(|| {
+            toml::from_str(include_str!("../rules/ecosystems.toml"))
+                .expect("rules/ecosystems.toml is valid (checked by tests)")
+        })
+        .ecosystem
+}
+
+#[cfg(test)]
+mod eco_tests {
+    #[test]
+    fn ecosystems_parse() {
+        let e = super::ecosystems();
+        assert!(e.iter().any(|x| x.name == "npm"));
+        for x in e {
+            assert!(!x.installs.is_empty(), "{}", x.name);
+        }
+    }
+}

@@ -24,6 +24,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &size::YumClean,
         &size::ConsecutiveRun,
         &cache::UnfilteredBuildContext,
+        &cache::CopyBeforeInstall,
         &security::RootUser,
         &security::MissingUser,
         &reproducibility::UntaggedBaseImage,
