@@ -60,11 +60,13 @@ impl Edit {
     }
 }
 
-/// A file the fix creates beside the Dockerfile (a `.dockerignore`). Never overwrites.
+/// Another file the fix writes (a `.dockerignore`): created when `append` is false (never
+/// overwriting an existing file), or appended to when true.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NewFile {
     pub path: PathBuf,
     pub content: String,
+    pub append: bool,
 }
 
 /// A set of edits applied together or not at all.

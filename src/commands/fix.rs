@@ -23,14 +23,20 @@ struct Done {
     outcome: Result<FixOutcome, String>,
 }
 
-/// Merge the new files several Dockerfiles of one context want (one `.dockerignore` each):
-/// the union of their lines, in first-seen order.
-fn merge_new_files(done: &[Done]) -> BTreeMap<PathBuf, String> {
-    let mut out: BTreeMap<PathBuf, String> = BTreeMap::new();
+/// Merge the other-file writes several Dockerfiles of one context want (one `.dockerignore`
+/// each): the union of their lines, in first-seen order. The flag says "append".
+fn merge_new_files(done: &[Done]) -> BTreeMap<PathBuf, (bool, String)> {
+    let mut out: BTreeMap<PathBuf, (bool, String)> = BTreeMap::new();
     for d in done {
         let Ok(o) = &d.outcome else { continue };
-        for NewFile { path, content } in &o.new_files {
-            let e = out.entry(path.clone()).or_default();
+        for NewFile {
+            path,
+            content,
+            append,
+        } in &o.new_files
+        {
+            let (a, e) = out.entry(path.clone()).or_insert((*append, String::new()));
+            *a &= *append;
             for line in content.lines() {
                 if !e.lines().any(|l| l == line) || line.is_empty() || line.starts_with('#') {
                     e.push_str(line);
@@ -173,6 +179,10 @@ pub fn run(args: FixArgs) -> u8 {
             })
             .count();
         if o.output == d.input.src {
+            // only other files (a .dockerignore) may have changed: count those fixes
+            for (c, n) in &o.applied {
+                *applied.entry(c).or_default() += n;
+            }
             continue;
         }
         if stdin_mode && d.input.file.is_none() {
@@ -212,27 +222,52 @@ pub fn run(args: FixArgs) -> u8 {
             let _ = write!(out, "{}", unified_diff(&name, &d.input.src, &o.output));
         }
     }
-    // New files (a .dockerignore), never overwriting.
-    for (path, content) in &new_files {
-        if path.exists() {
-            continue;
-        }
+    // Other files (a .dockerignore): created, never overwritten; or appended to.
+    for (path, (append, content)) in &new_files {
+        let name = display(path);
+        let existing = std::fs::read_to_string(path).ok();
+        let (old, new) = match (append, existing) {
+            (false, Some(_)) | (true, None) => continue,
+            (false, None) => (String::new(), content.clone()),
+            (true, Some(old)) => {
+                let added: String = content
+                    .lines()
+                    .filter(|l| {
+                        l.is_empty() || l.starts_with('#') || !old.lines().any(|o| o.trim() == *l)
+                    })
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                if added.lines().all(|l| l.is_empty() || l.starts_with('#')) {
+                    continue;
+                }
+                let sep = if old.is_empty() || old.ends_with('\n') {
+                    ""
+                } else {
+                    "\n"
+                };
+                let added = added.trim_start_matches('\n');
+                (old.clone(), format!("{old}{sep}{added}"))
+            }
+        };
         changed_files += 1;
         if args.write {
-            if let Err(e) = create_new(path, content) {
-                errors.push(format!("{}: cannot create: {e}", display(path)));
+            let r = if *append {
+                write_atomic(path, &new)
+            } else {
+                create_new(path, &new)
+            };
+            if let Err(e) = r {
+                errors.push(format!("{name}: cannot write: {e}"));
                 hard_error = true;
             }
         } else if !stdin_mode {
-            let _ = write!(
-                out,
-                "{}",
-                unified_diff(&display(path), "", content).replacen(
-                    &format!("--- a/{}", display(path)),
-                    "--- /dev/null",
-                    1
-                )
-            );
+            let diff = unified_diff(&name, &old, &new);
+            let diff = if *append {
+                diff
+            } else {
+                diff.replacen(&format!("--- a/{name}"), "--- /dev/null", 1)
+            };
+            let _ = write!(out, "{diff}");
         }
     }
     let _ = out.flush();
