@@ -143,3 +143,37 @@ pub fn run_of(ins: &Instruction) -> &Instruction {
         _ => ins,
     }
 }
+
+/// Does the instruction's last line end with the escape character (a continuation that runs
+/// into the end of the file)? Text inserted after it would join the instruction.
+pub fn dangling_continuation(ctx: &Context<'_>, ins: &Instruction) -> bool {
+    let text = ctx
+        .text(ins.line_span)
+        .trim_end_matches(['\n', '\r', ' ', '\t']);
+    text.ends_with(ctx.semantic.style.escape) && ins.heredocs.is_empty()
+}
+
+/// An edit inserting whole lines after an instruction (its heredoc bodies included), in the
+/// file's line endings; handles a last line without a newline. None when the instruction ends in
+/// a dangling continuation.
+pub fn insert_lines_after(ctx: &Context<'_>, ins: &Instruction, lines: &[String]) -> Option<Edit> {
+    if dangling_continuation(ctx, ins) || lines.is_empty() {
+        return None;
+    }
+    let nl = ctx.semantic.style.newline;
+    let end = ins.line_span.end;
+    let body = lines.join(nl);
+    Some(if ctx.src[..end as usize].ends_with('\n') {
+        Edit::insert(end, format!("{body}{nl}"))
+    } else {
+        Edit::insert(end, format!("{nl}{body}"))
+    })
+}
+
+/// An edit inserting whole lines before an instruction.
+pub fn insert_lines_before(ctx: &Context<'_>, ins: &Instruction, lines: &[String]) -> Edit {
+    let nl = ctx.semantic.style.newline;
+    let mut text = lines.join(nl);
+    text.push_str(nl);
+    Edit::insert(ins.line_span.start, text)
+}

@@ -1,5 +1,7 @@
+use crate::diagnostic::{Edit, Fix};
 use crate::rule::{Context, Rule};
-use crate::semantic::BaseKind;
+use crate::rules::common::{commands_in, insert_lines_after, insert_lines_before};
+use crate::semantic::{BaseKind, Semantic, Stage};
 use crate::syntax::Kind;
 use crate::{data, declare_rule, rule_meta};
 
@@ -32,12 +34,21 @@ declare_rule! {
     /// USER app
     /// CMD ["python", "/app/app.py"]
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: the app loses root. The fix adds `USER` before the final `CMD`/`ENTRYPOINT` (or
+    /// at the end of the stage): the user a `RUN useradd`/`adduser` of the stage already
+    /// creates; `node` on Node images; `65532` on `scratch` and distroless images; otherwise a
+    /// new system user `app` created right after `FROM` (`useradd` on Debian, Ubuntu and RHEL
+    /// families, busybox `adduser` on Alpine). The stage's `COPY`/`ADD` without `--chown` get
+    /// `--chown` for that user, so the app can write the files it was given. Files written at
+    /// run time elsewhere (a cache folder, a PID file) may still need attention.
     pub MissingUser {
         code: "DO402",
         name: "missing-user",
         category: Security,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         scope: FinalStage,
         aliases: ["trivy:DS002", "checkov:CKV_DOCKER_3"],
     }
@@ -95,10 +106,126 @@ impl Rule for MissingUser {
         if drops {
             return;
         }
+        let fix = user_fix(ctx, stage, root);
         ctx.report(
             stage.from_ins.span,
             "the final stage never sets USER, so the container runs as root",
         )
-        .help("create an unprivileged user and add `USER <name>` before CMD/ENTRYPOINT");
+        .help("create an unprivileged user and add `USER <name>` before CMD/ENTRYPOINT")
+        .set_fix(fix);
     }
+}
+
+/// A user the stage already creates with `useradd`/`adduser`/`adduser -D` (last positional).
+fn created_user(sem: &Semantic<'_>, stage: &Stage<'_>) -> Option<(String, usize)> {
+    commands_in(sem, sem.body(stage)).find_map(|c| {
+        let at = c.index;
+        let argv = c.argv();
+        matches!(argv.name()?, "useradd" | "adduser")
+            .then(|| {
+                argv.positional_skipping(&[
+                    "-u",
+                    "--uid",
+                    "-g",
+                    "--gid",
+                    "-G",
+                    "--groups",
+                    "-s",
+                    "--shell",
+                    "-d",
+                    "--home",
+                    "--home-dir",
+                    "-h",
+                    "-c",
+                    "--comment",
+                    "-k",
+                    "-K",
+                    "-e",
+                    "-f",
+                    "-p",
+                    "-Z",
+                ])
+                .last()
+                .map(|w| w.value.to_string())
+            })
+            .flatten()
+            .filter(|n| {
+                !n.is_empty()
+                    && n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+            })
+            .map(|n| (n, at))
+    })
+}
+
+/// The fix: (optional user creation after FROM), `--chown` on the stage's copies, `USER` before
+/// the final CMD/ENTRYPOINT.
+fn user_fix(ctx: &Context<'_>, stage: &Stage<'_>, root: &Stage<'_>) -> Option<Fix> {
+    let sem = ctx.semantic;
+    let style = &sem.style;
+    // `--chown=<name>` needs the user to exist when the COPY runs: only copies after the RUN
+    // that creates it (or after FROM when we create it there) get one.
+    let mut chown_from = sem.body(stage).start;
+    let (user, create): (String, Option<String>) = match &root.base.kind {
+        BaseKind::Scratch => ("65532".into(), None),
+        BaseKind::Image(img) if img.full_name().contains("distroless") => ("65532".into(), None),
+        BaseKind::Image(img) => {
+            let name = img.name().to_ascii_lowercase();
+            let tag = img.tag.as_deref().unwrap_or("").to_ascii_lowercase();
+            if let Some((u, at)) = created_user(sem, stage) {
+                chown_from = at + 1;
+                (u, None)
+            } else if name == "node" || name.ends_with("/node") {
+                ("node".into(), None)
+            } else if name.contains("alpine") || tag.contains("alpine") || name == "busybox" {
+                (
+                    "app".into(),
+                    Some("addgroup -S app && adduser -S -D -H -G app app".into()),
+                )
+            } else {
+                (
+                    "app".into(),
+                    Some(
+                        "groupadd --system app && useradd --system --gid app --no-create-home app"
+                            .into(),
+                    ),
+                )
+            }
+        }
+        _ => return None,
+    };
+    let mut edits = Vec::new();
+    let owner = format!("{user}:{user}");
+    for i in chown_from..sem.body(stage).end {
+        let ins = sem.instructions[i];
+        if matches!(ins.kind, Kind::Copy | Kind::Add) && ins.flag("chown").is_none() {
+            edits.push(Edit::insert(
+                ins.keyword.span.end,
+                format!(" --chown={owner}"),
+            ));
+        }
+    }
+    let run_line = create.map(|cmd| format!("{} {cmd}", style.keyword(Kind::Run)));
+    let user_line = format!("{} {user}", style.keyword(Kind::User));
+    // before the final CMD/ENTRYPOINT block, else at the end of the stage
+    let body = sem.body(stage);
+    let mut at = body.end;
+    while at > body.start && matches!(sem.instructions[at - 1].kind, Kind::Cmd | Kind::Entrypoint) {
+        at -= 1;
+    }
+    if at == body.start {
+        // nothing but CMD/ENTRYPOINT (or nothing) after FROM: everything goes after FROM
+        let lines: Vec<String> = run_line.into_iter().chain([user_line]).collect();
+        edits.push(insert_lines_after(ctx, stage.from_ins, &lines)?);
+    } else {
+        if let Some(r) = run_line {
+            edits.push(insert_lines_after(ctx, stage.from_ins, &[r])?);
+        }
+        edits.push(if at < body.end {
+            insert_lines_before(ctx, sem.instructions[at], &[user_line])
+        } else {
+            insert_lines_after(ctx, sem.instructions[body.end - 1], &[user_line])?
+        });
+    }
+    Some(Fix::unsafe_(format!("run as `{user}`"), edits))
 }
