@@ -143,3 +143,92 @@ pub fn run_of(ins: &Instruction) -> &Instruction {
         _ => ins,
     }
 }
+
+/// The source span of a piece of a flag's value: `needle_at` is a byte offset into the flag's
+/// raw text, `len` its length. None when the raw text is quoted or escaped (then the raw text
+/// and the processed word do not line up).
+pub fn flag_piece_span(
+    ins: &Instruction,
+    flag: &crate::syntax::Flag,
+    at: usize,
+    len: usize,
+) -> Option<Span> {
+    let raw = ins.text_of(flag.token);
+    if raw != &*flag.word || at + len > raw.len() {
+        return None;
+    }
+    let start = flag.token.logical.start as usize + at;
+    Some(ins.source_span(Span::new(start, start + len)))
+}
+
+/// Where a stage is referenced by name: `FROM <name>` of later stages, `COPY --from=<name>` and
+/// `RUN --mount=…,from=<name>`. Each span covers the name as written (case may differ: BuildKit
+/// matches stage names case-insensitively). References written with variables or quotes are
+/// not listed.
+pub fn stage_references(sem: &Semantic<'_>, stage: usize) -> Vec<Span> {
+    let Some(st) = sem.stages.get(stage) else {
+        return Vec::new();
+    };
+    let Some(name) = st.name else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for later in &sem.stages[stage + 1..] {
+        if later.base.kind == crate::semantic::BaseKind::Stage(stage)
+            && !later.base.has_vars
+            && later.base.raw.eq_ignore_ascii_case(name)
+        {
+            out.push(later.base.token.span);
+        }
+        for i in sem.body(later) {
+            let ins = sem.instructions[i];
+            let refers = |v: &str| sem.resolve_stage(v, later.index) == Some(stage);
+            if ins.kind == Kind::Copy {
+                for f in ins.flags_named("from") {
+                    let Some(v) = f.value() else { continue };
+                    let raw = ins.text_of(f.token);
+                    if refers(v)
+                        && v.eq_ignore_ascii_case(name)
+                        && let Some(eq) = raw.find('=')
+                        && let Some(s) = flag_piece_span(ins, f, eq + 1, v.len())
+                    {
+                        out.push(s);
+                    }
+                }
+            }
+            if ins.kind == Kind::Run {
+                for f in ins.flags_named("mount") {
+                    let raw = ins.text_of(f.token);
+                    let Some(eq) = raw.find('=') else { continue };
+                    // fields of the mount: `key=value` separated by commas (unquoted only)
+                    let mut at = eq + 1;
+                    for field in raw[eq + 1..].split(',') {
+                        if let Some((k, v)) = field.split_once('=')
+                            && k.trim().eq_ignore_ascii_case("from")
+                            && v.eq_ignore_ascii_case(name)
+                            && refers(v)
+                            && let Some(s) = flag_piece_span(ins, f, at + k.len() + 1, v.len())
+                        {
+                            out.push(s);
+                        }
+                        at += field.len() + 1;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Edits renaming a stage: its `AS name` and every reference found by [`stage_references`].
+pub fn rename_stage_edits(sem: &Semantic<'_>, stage: usize, new_name: &str) -> Vec<Edit> {
+    let st = &sem.stages[stage];
+    let mut edits = Vec::new();
+    if let Some(t) = st.name_token {
+        edits.push(Edit::replace(t.span, new_name));
+    }
+    for s in stage_references(sem, stage) {
+        edits.push(Edit::replace(s, new_name));
+    }
+    edits
+}

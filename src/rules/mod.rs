@@ -8,6 +8,7 @@ pub mod common;
 pub mod reproducibility;
 pub mod security;
 pub mod size;
+pub mod style;
 pub mod syntax;
 
 use crate::rule::Rule;
@@ -28,6 +29,10 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &security::MissingUser,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
+        &style::StageNameCasing,
+        &style::FromAsCasing,
+        &style::InconsistentInstructionCasing,
+        &style::ExposeProtoCasing,
     ];
     RULES
 }
