@@ -232,3 +232,17 @@ pub fn rename_stage_edits(sem: &Semantic<'_>, stage: usize, new_name: &str) -> V
     }
     edits
 }
+
+/// An edit deleting flag `index` of an instruction with the whitespace after it (up to the next
+/// flag or the arguments).
+pub fn remove_flag_edit(ins: &Instruction, index: usize) -> Option<Edit> {
+    let f = ins.flags.get(index)?;
+    let end = match ins.flags.get(index + 1) {
+        Some(next) => next.token.span.start,
+        None => ins.rest?.span.start,
+    };
+    Some(Edit::delete(Span {
+        start: f.token.span.start,
+        end,
+    }))
+}

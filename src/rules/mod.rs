@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod common;
+pub mod maintainability;
 pub mod reproducibility;
 pub mod security;
 pub mod size;
@@ -29,6 +30,11 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &security::MissingUser,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
+        &maintainability::NoEmptyContinuation,
+        &maintainability::LegacyKeyValueFormat,
+        &maintainability::RedundantTargetPlatform,
+        &maintainability::ConstantPlatformFlag,
+        &maintainability::InvalidDefinitionDescription,
         &style::StageNameCasing,
         &style::FromAsCasing,
         &style::InconsistentInstructionCasing,
