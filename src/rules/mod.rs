@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod common;
+pub mod correctness;
 pub mod maintainability;
 pub mod reproducibility;
 pub mod security;
@@ -19,6 +20,12 @@ pub fn all() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         &syntax::SyntaxError,
         &syntax::InvalidInstruction,
+        &correctness::UndefinedVar,
+        &correctness::UndefinedArgInFrom,
+        &correctness::InvalidDefaultArgInFrom,
+        &correctness::ReservedStageName,
+        &correctness::CopyIgnoredFile,
+        &correctness::ExposeInvalidFormat,
         &size::AptListsNotRemoved,
         &size::AptNoInstallRecommends,
         &size::ApkAddCache,
