@@ -246,3 +246,40 @@ pub fn remove_flag_edit(ins: &Instruction, index: usize) -> Option<Edit> {
         end,
     }))
 }
+
+/// An edit deleting argument `w` of a shell command, with the whitespace before it. None for
+/// commands of nested scripts (`sh -c '…'`), whose spans are not exact.
+pub fn remove_arg_edit(sem: &Semantic<'_>, cmd: &Cmd<'_, '_>, w: &shell::Word<'_>) -> Option<Edit> {
+    if cmd.command.is_nested() {
+        return None;
+    }
+    let prev = cmd
+        .command
+        .words
+        .iter()
+        .chain(cmd.command.assignments.iter())
+        .filter(|p| p.span.end <= w.span.start)
+        .max_by_key(|p| p.span.end)?;
+    let start = cmd.span(sem, prev.span).end;
+    let end = cmd.span(sem, w.span).end;
+    (start <= end).then(|| Edit::delete(Span { start, end }))
+}
+
+/// Where short option `flag` sits in a cluster (`-fsSLk` has `k` at 5), given the options of
+/// the program that take a value (`takes_value`, as letters: the rest of the cluster after
+/// one of them is its value). None when the word is not such a cluster or lacks the flag.
+pub fn short_flag_at(word: &str, flag: char, takes_value: &str) -> Option<usize> {
+    let cluster = word.strip_prefix('-')?;
+    if cluster.starts_with('-') || cluster.is_empty() {
+        return None;
+    }
+    for (i, c) in cluster.char_indices() {
+        if c == flag {
+            return Some(i + 1);
+        }
+        if takes_value.contains(c) {
+            return None;
+        }
+    }
+    None
+}
