@@ -9,7 +9,7 @@ declare_rule! {
     /// Flags `RUN` commands that turn off TLS certificate verification: `curl -k`/`--insecure`,
     /// `wget --no-check-certificate`, `pip --trusted-host`, `npm`/`yarn config set strict-ssl
     /// false`, `git config http.sslVerify false` (or `git -c http.sslVerify=false`),
-    /// `yum`/`dnf --setopt=sslverify=0`, apt's `Acquire::https::Verify-Peer "false"`,
+    /// `yum`/`dnf --setopt=sslverify=0`, apt's `Acquire::https::Verify-Peer=false`,
     /// `conda config --set ssl_verify false` and `composer config disable-tls true`.
     ///
     /// ## Why is this bad?
