@@ -41,6 +41,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &security::SshPortExposed,
         &security::PasswordInRun,
         &security::SecretFileCopied,
+        &security::CredentialsInRun,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
         &maintainability::NoEmptyContinuation,

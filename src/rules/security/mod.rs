@@ -1,4 +1,5 @@
 //! DO4xx: risky images and builds.
+mod credentials_in_run;
 mod missing_user;
 mod password_in_run;
 mod root_user;
@@ -8,6 +9,7 @@ mod tls_verification_disabled;
 mod tls_verification_disabled_env;
 mod unverified_packages;
 
+pub use credentials_in_run::CredentialsInRun;
 pub use missing_user::MissingUser;
 pub use password_in_run::PasswordInRun;
 pub use root_user::RootUser;
