@@ -21,7 +21,8 @@ declare_rule! {
     /// typos (`$PAHT`).
     ///
     /// Shell commands (`RUN`, `CMD`, `ENTRYPOINT`) are not checked: their variables belong to
-    /// the shell at run time. Variables of base stages are inherited, as in BuildKit.
+    /// the shell at run time. Variables of base stages are inherited, as in BuildKit. Looks at
+    /// every stage.
     ///
     /// ## Differences from BuildKit
     /// BuildKit knows the base image's environment (`PYTHON_VERSION` in `python` images); a

@@ -16,7 +16,7 @@ declare_rule! {
     ///
     /// A stage named after its platform (`AS build-arm64`, `AS tools_linux`) is taken as
     /// deliberately platform-specific and not flagged, as in BuildKit. Values with variables
-    /// are not flagged.
+    /// are not flagged. Looks at every stage.
     ///
     /// ## Example
     /// ```dockerfile

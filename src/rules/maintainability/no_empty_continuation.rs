@@ -19,7 +19,7 @@ declare_rule! {
     /// next line (possibly a whole instruction) silently becomes part of it.
     ///
     /// Reported once per instruction, at its first empty line. Comment lines inside a
-    /// continuation are fine.
+    /// continuation are fine. Looks at the whole file.
     ///
     /// ## Example
     /// ```dockerfile
