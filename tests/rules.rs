@@ -260,11 +260,18 @@ fn docs_examples() {
         let good = m
             .example("Use instead")
             .unwrap_or_else(|| panic!("{}: docs have no 'Use instead'", m.code));
-        // an empty build context folder (no ignore file)
+        // an empty build context folder (no ignore file, unless the Example section shows
+        // one in a ```dockerignore block)
         let empty = std::env::temp_dir().join("dockopt-docs-empty-context");
         std::fs::create_dir_all(&empty).unwrap();
+        let ignore = m.section("Example").and_then(|sec| {
+            let start = sec.find("```dockerignore\n")? + "```dockerignore\n".len();
+            let end = sec[start..].find("```")? + start;
+            Some((empty.join(".dockerignore"), sec[start..end].to_string()))
+        });
         let ctx = BuildContext {
             root: Some(empty),
+            ignore_file: ignore,
             ..BuildContext::default()
         };
         let found = lint(&bad, None, &ctx, &settings).diagnostics;

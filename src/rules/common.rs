@@ -177,3 +177,143 @@ pub fn insert_lines_before(ctx: &Context<'_>, ins: &Instruction, lines: &[String
     text.push_str(nl);
     Edit::insert(ins.line_span.start, text)
 }
+
+/// The source span of a piece of a flag's value: `needle_at` is a byte offset into the flag's
+/// raw text, `len` its length. None when the raw text is quoted or escaped (then the raw text
+/// and the processed word do not line up).
+pub fn flag_piece_span(
+    ins: &Instruction,
+    flag: &crate::syntax::Flag,
+    at: usize,
+    len: usize,
+) -> Option<Span> {
+    let raw = ins.text_of(flag.token);
+    if raw != &*flag.word || at + len > raw.len() {
+        return None;
+    }
+    let start = flag.token.logical.start as usize + at;
+    Some(ins.source_span(Span::new(start, start + len)))
+}
+
+/// Where a stage is referenced by name: `FROM <name>` of later stages, `COPY --from=<name>` and
+/// `RUN --mount=…,from=<name>`. Each span covers the name as written (case may differ: BuildKit
+/// matches stage names case-insensitively). References written with variables or quotes are
+/// not listed.
+pub fn stage_references(sem: &Semantic<'_>, stage: usize) -> Vec<Span> {
+    let Some(st) = sem.stages.get(stage) else {
+        return Vec::new();
+    };
+    let Some(name) = st.name else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for later in &sem.stages[stage + 1..] {
+        if later.base.kind == crate::semantic::BaseKind::Stage(stage)
+            && !later.base.has_vars
+            && later.base.raw.eq_ignore_ascii_case(name)
+        {
+            out.push(later.base.token.span);
+        }
+        for i in sem.body(later) {
+            let ins = sem.instructions[i];
+            let refers = |v: &str| sem.resolve_stage(v, later.index) == Some(stage);
+            if ins.kind == Kind::Copy {
+                for f in ins.flags_named("from") {
+                    let Some(v) = f.value() else { continue };
+                    let raw = ins.text_of(f.token);
+                    if refers(v)
+                        && v.eq_ignore_ascii_case(name)
+                        && let Some(eq) = raw.find('=')
+                        && let Some(s) = flag_piece_span(ins, f, eq + 1, v.len())
+                    {
+                        out.push(s);
+                    }
+                }
+            }
+            if ins.kind == Kind::Run {
+                for f in ins.flags_named("mount") {
+                    let raw = ins.text_of(f.token);
+                    let Some(eq) = raw.find('=') else { continue };
+                    // fields of the mount: `key=value` separated by commas (unquoted only)
+                    let mut at = eq + 1;
+                    for field in raw[eq + 1..].split(',') {
+                        if let Some((k, v)) = field.split_once('=')
+                            && k.trim().eq_ignore_ascii_case("from")
+                            && v.eq_ignore_ascii_case(name)
+                            && refers(v)
+                            && let Some(s) = flag_piece_span(ins, f, at + k.len() + 1, v.len())
+                        {
+                            out.push(s);
+                        }
+                        at += field.len() + 1;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Edits renaming a stage: its `AS name` and every reference found by [`stage_references`].
+pub fn rename_stage_edits(sem: &Semantic<'_>, stage: usize, new_name: &str) -> Vec<Edit> {
+    let st = &sem.stages[stage];
+    let mut edits = Vec::new();
+    if let Some(t) = st.name_token {
+        edits.push(Edit::replace(t.span, new_name));
+    }
+    for s in stage_references(sem, stage) {
+        edits.push(Edit::replace(s, new_name));
+    }
+    edits
+}
+
+/// An edit deleting flag `index` of an instruction with the whitespace after it (up to the next
+/// flag or the arguments).
+pub fn remove_flag_edit(ins: &Instruction, index: usize) -> Option<Edit> {
+    let f = ins.flags.get(index)?;
+    let end = match ins.flags.get(index + 1) {
+        Some(next) => next.token.span.start,
+        None => ins.rest?.span.start,
+    };
+    Some(Edit::delete(Span {
+        start: f.token.span.start,
+        end,
+    }))
+}
+
+/// An edit deleting argument `w` of a shell command, with the whitespace before it. None for
+/// commands of nested scripts (`sh -c '…'`), whose spans are not exact.
+pub fn remove_arg_edit(sem: &Semantic<'_>, cmd: &Cmd<'_, '_>, w: &shell::Word<'_>) -> Option<Edit> {
+    if cmd.command.is_nested() {
+        return None;
+    }
+    let prev = cmd
+        .command
+        .words
+        .iter()
+        .chain(cmd.command.assignments.iter())
+        .filter(|p| p.span.end <= w.span.start)
+        .max_by_key(|p| p.span.end)?;
+    let start = cmd.span(sem, prev.span).end;
+    let end = cmd.span(sem, w.span).end;
+    (start <= end).then(|| Edit::delete(Span { start, end }))
+}
+
+/// Where short option `flag` sits in a cluster (`-fsSLk` has `k` at 5), given the options of
+/// the program that take a value (`takes_value`, as letters: the rest of the cluster after
+/// one of them is its value). None when the word is not such a cluster or lacks the flag.
+pub fn short_flag_at(word: &str, flag: char, takes_value: &str) -> Option<usize> {
+    let cluster = word.strip_prefix('-')?;
+    if cluster.starts_with('-') || cluster.is_empty() {
+        return None;
+    }
+    for (i, c) in cluster.char_indices() {
+        if c == flag {
+            return Some(i + 1);
+        }
+        if takes_value.contains(c) {
+            return None;
+        }
+    }
+    None
+}

@@ -5,9 +5,12 @@
 
 pub mod cache;
 pub mod common;
+pub mod correctness;
+pub mod maintainability;
 pub mod reproducibility;
 pub mod security;
 pub mod size;
+pub mod style;
 pub mod syntax;
 
 use crate::rule::Rule;
@@ -17,6 +20,12 @@ pub fn all() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         &syntax::SyntaxError,
         &syntax::InvalidInstruction,
+        &correctness::UndefinedVar,
+        &correctness::UndefinedArgInFrom,
+        &correctness::InvalidDefaultArgInFrom,
+        &correctness::ReservedStageName,
+        &correctness::CopyIgnoredFile,
+        &correctness::ExposeInvalidFormat,
         &size::AptListsNotRemoved,
         &size::AptNoInstallRecommends,
         &size::ApkAddCache,
@@ -27,8 +36,24 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &cache::CopyBeforeInstall,
         &security::RootUser,
         &security::MissingUser,
+        &security::TlsVerificationDisabled,
+        &security::TlsVerificationDisabledEnv,
+        &security::UnverifiedPackages,
+        &security::SshPortExposed,
+        &security::PasswordInRun,
+        &security::SecretFileCopied,
+        &security::CredentialsInRun,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
+        &maintainability::NoEmptyContinuation,
+        &maintainability::LegacyKeyValueFormat,
+        &maintainability::RedundantTargetPlatform,
+        &maintainability::ConstantPlatformFlag,
+        &maintainability::InvalidDefinitionDescription,
+        &style::StageNameCasing,
+        &style::FromAsCasing,
+        &style::InconsistentInstructionCasing,
+        &style::ExposeProtoCasing,
     ];
     RULES
 }
