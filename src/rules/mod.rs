@@ -5,7 +5,10 @@
 
 pub mod cache;
 pub mod common;
+pub mod correctness;
+pub mod maintainability;
 pub mod reproducibility;
+pub mod resolve;
 pub mod security;
 pub mod size;
 pub mod syntax;
@@ -17,6 +20,17 @@ pub fn all() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         &syntax::SyntaxError,
         &syntax::InvalidInstruction,
+        &correctness::RelativeWorkdir,
+        &correctness::InvalidExposePort,
+        &correctness::DuplicateHealthcheck,
+        &correctness::CopyMultipleSourcesToFile,
+        &correctness::CopyFromUnknownStage,
+        &correctness::CopyFromOwnStage,
+        &correctness::DuplicateStageName,
+        &correctness::ShellFormCmd,
+        &correctness::PinnedFromPlatform,
+        &correctness::DuplicateCmd,
+        &correctness::DuplicateEntrypoint,
         &size::AptListsNotRemoved,
         &size::AptNoInstallRecommends,
         &size::ApkAddCache,
@@ -28,6 +42,9 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &security::MissingUser,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
+        &maintainability::CopiedArchiveExtracted,
+        &maintainability::AddInsteadOfCopy,
+        &maintainability::MaintainerDeprecated,
     ];
     RULES
 }
