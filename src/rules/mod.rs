@@ -42,6 +42,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &security::MissingUser,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
+        &reproducibility::UntrustedRegistry,
+        &reproducibility::DisallowedBaseImage,
         &maintainability::CopiedArchiveExtracted,
         &maintainability::AddInsteadOfCopy,
         &maintainability::MaintainerDeprecated,

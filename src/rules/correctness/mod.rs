@@ -12,7 +12,7 @@ mod relative_workdir;
 mod shell_form_cmd;
 mod used_once;
 
-pub use copy_from_own_stage::CopyFromOwnStage;
+pub use copy_from_own_stage::{CopyFromOwnStage, from_references, referenced_stage};
 pub use copy_from_unknown_stage::CopyFromUnknownStage;
 pub use copy_multiple_sources_to_file::CopyMultipleSourcesToFile;
 pub use duplicate_cmd::DuplicateCmd;
