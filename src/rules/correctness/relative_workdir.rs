@@ -38,7 +38,8 @@ declare_rule! {
     /// The fix makes the path absolute from `/` (`app` → `/app`, `./app` → `/app`). That is
     /// where the directory already is when the stage is built on `scratch`: then the fix is safe.
     /// On an image it is unsafe, since the image may start elsewhere (`golang` starts in `/go`);
-    /// check the image's working directory before applying it. No fix for Windows builds.
+    /// check the image's working directory before applying it. No fix for Windows builds, nor
+    /// for paths starting with `~` (`WORKDIR` does not expand it; the home directory is meant).
     ///
     /// ## Differences from hadolint
     /// hadolint (DL3000) flags every relative `WORKDIR`, even right after `WORKDIR /src` in the
@@ -112,7 +113,7 @@ impl Rule for RelativeWorkdir {
                 if was_set || path.is_empty() || absolute(path, windows) {
                     continue;
                 }
-                let fix = (!windows).then(|| {
+                let fix = (!windows && !path.starts_with('~')).then(|| {
                     let start = t.span.start + quote as u32;
                     let (edit, shown) = if path == "." {
                         (
@@ -146,12 +147,20 @@ impl Rule for RelativeWorkdir {
                         Fix::unsafe_(title, vec![edit])
                     }
                 });
+                let help = if path.starts_with('~') {
+                    "`WORKDIR` does not expand `~`: write the home directory's absolute path (`WORKDIR /home/app`)".to_string()
+                } else {
+                    format!(
+                        "write the absolute path (`WORKDIR /{}` if the base image starts at `/`)",
+                        path.trim_start_matches("./")
+                    )
+                };
                 ctx.report_fix(
                     ins.span,
                     format!(
                         "relative `WORKDIR {path}` depends on the working directory of the base image"
                     ),
-                    format!("write the absolute path (`WORKDIR /{}` if the base image starts at `/`)", path.trim_start_matches("./")),
+                    help,
                     fix,
                 );
             }

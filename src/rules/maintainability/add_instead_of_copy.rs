@@ -32,9 +32,11 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// The fix replaces `ADD` with `COPY` (same casing). It is safe when every source is a plain
-    /// name: `COPY` copies exactly what `ADD` did. It is unsafe when a source has a wildcard,
-    /// which could match a tar archive that `ADD` would have unpacked. Not offered when `ADD`
-    /// has a flag `COPY` lacks (`--checksum`, `--keep-git-dir`, `--unpack`).
+    /// name: `COPY` copies exactly what `ADD` did (folders are copied as they are by both; only a
+    /// source that is itself a tar file is unpacked, and tar files without a tar-like extension
+    /// are rare enough to ignore). It is unsafe when a source has a wildcard, which could match
+    /// a tar archive that `ADD` would have unpacked. Not offered when `ADD` has a flag `COPY`
+    /// lacks (`--checksum`, `--keep-git-dir`, `--unpack`).
     ///
     /// ## Differences from hadolint
     /// hadolint (DL3020) flags sources written with variables even when they hold URLs or git
