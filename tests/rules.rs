@@ -250,10 +250,18 @@ fn every_rule_has_fixtures() {
 fn docs_examples() {
     for r in dockopt::rules::all() {
         let m = r.meta();
-        let settings = Settings {
-            select: vec![m.code.to_string()],
-            ..Settings::default()
+        // A rule driven by dockopt.toml shows its configuration as a ```toml block in Example.
+        let mut settings = match m.section("Example").and_then(|s| {
+            let start = s.find("```toml\n")? + "```toml\n".len();
+            let end = s[start..].find("```")? + start;
+            Some(s[start..end].to_string())
+        }) {
+            Some(toml) => Config::parse(Path::new("dockopt.toml"), &toml)
+                .unwrap_or_else(|e| panic!("{}: the docs' toml: {e}", m.code))
+                .settings(),
+            None => Settings::default(),
         };
+        settings.select = vec![m.code.to_string()];
         let bad = m
             .example("Example")
             .unwrap_or_else(|| panic!("{}: docs have no Example", m.code));

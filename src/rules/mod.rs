@@ -8,6 +8,7 @@ pub mod common;
 pub mod correctness;
 pub mod maintainability;
 pub mod reproducibility;
+pub mod resolve;
 pub mod security;
 pub mod size;
 pub mod style;
@@ -20,6 +21,17 @@ pub fn all() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         &syntax::SyntaxError,
         &syntax::InvalidInstruction,
+        &correctness::RelativeWorkdir,
+        &correctness::InvalidExposePort,
+        &correctness::DuplicateHealthcheck,
+        &correctness::CopyMultipleSourcesToFile,
+        &correctness::CopyFromUnknownStage,
+        &correctness::CopyFromOwnStage,
+        &correctness::DuplicateStageName,
+        &correctness::ShellFormCmd,
+        &correctness::PinnedFromPlatform,
+        &correctness::DuplicateCmd,
+        &correctness::DuplicateEntrypoint,
         &correctness::UndefinedVar,
         &correctness::UndefinedArgInFrom,
         &correctness::InvalidDefaultArgInFrom,
@@ -45,6 +57,11 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &security::CredentialsInRun,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
+        &reproducibility::UntrustedRegistry,
+        &reproducibility::DisallowedBaseImage,
+        &maintainability::CopiedArchiveExtracted,
+        &maintainability::AddInsteadOfCopy,
+        &maintainability::MaintainerDeprecated,
         &maintainability::NoEmptyContinuation,
         &maintainability::LegacyKeyValueFormat,
         &maintainability::RedundantTargetPlatform,

@@ -1,14 +1,37 @@
 //! DO1xx: the build fails or behaves differently from what the file suggests.
+mod copy_from_own_stage;
+mod copy_from_unknown_stage;
 mod copy_ignored_file;
+mod copy_multiple_sources_to_file;
+mod duplicate_cmd;
+mod duplicate_entrypoint;
+mod duplicate_healthcheck;
+mod duplicate_stage_name;
 mod expose_invalid_format;
 mod invalid_default_arg_in_from;
+mod invalid_expose_port;
+mod pinned_from_platform;
+mod relative_workdir;
 mod reserved_stage_name;
+mod shell_form_cmd;
 mod undefined_arg_in_from;
 mod undefined_var;
+mod used_once;
 
+pub use copy_from_own_stage::{CopyFromOwnStage, from_references, referenced_stage};
+pub use copy_from_unknown_stage::CopyFromUnknownStage;
 pub use copy_ignored_file::CopyIgnoredFile;
+pub use copy_multiple_sources_to_file::CopyMultipleSourcesToFile;
+pub use duplicate_cmd::DuplicateCmd;
+pub use duplicate_entrypoint::DuplicateEntrypoint;
+pub use duplicate_healthcheck::DuplicateHealthcheck;
+pub use duplicate_stage_name::DuplicateStageName;
 pub use expose_invalid_format::ExposeInvalidFormat;
 pub use invalid_default_arg_in_from::InvalidDefaultArgInFrom;
+pub use invalid_expose_port::InvalidExposePort;
+pub use pinned_from_platform::PinnedFromPlatform;
+pub use relative_workdir::RelativeWorkdir;
 pub use reserved_stage_name::ReservedStageName;
+pub use shell_form_cmd::ShellFormCmd;
 pub use undefined_arg_in_from::UndefinedArgInFrom;
 pub use undefined_var::UndefinedVar;

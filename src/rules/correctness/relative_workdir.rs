@@ -1,0 +1,170 @@
+use crate::diagnostic::{Edit, Fix};
+use crate::rule::{Context, Rule};
+use crate::semantic::{BaseKind, Semantic};
+use crate::syntax::{Args, Kind};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a relative `WORKDIR` (`WORKDIR app`) in a stage where no earlier `WORKDIR` set the
+    /// directory: the first one of the stage, counting the `WORKDIR`s of the stages it is built
+    /// `FROM` in this file.
+    ///
+    /// ## Why is this bad?
+    /// A relative `WORKDIR` is joined to the working directory the stage starts with, which
+    /// comes from the base image. `WORKDIR app` is `/app` on an image that leaves it at `/`, and
+    /// `/go/app` on `golang`; when the base image changes its working directory, every path of
+    /// the stage moves with it. Once the stage has set an absolute directory, later relative
+    /// ones are well defined (`WORKDIR /src` then `WORKDIR cmd/server`) and are not flagged.
+    ///
+    /// Paths starting with a variable (`WORKDIR $HOME/app`) are taken as absolute. Windows
+    /// drive paths (`C:\app`) are absolute.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node:22-slim
+    /// WORKDIR app
+    /// COPY . .
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM node:22-slim
+    /// WORKDIR /app
+    /// COPY . .
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix makes the path absolute from `/` (`app` → `/app`, `./app` → `/app`). That is
+    /// where the directory already is when the stage is built on `scratch`: then the fix is safe.
+    /// On an image it is unsafe, since the image may start elsewhere (`golang` starts in `/go`);
+    /// check the image's working directory before applying it. No fix for Windows builds, nor
+    /// for paths starting with `~` (`WORKDIR` does not expand it; the home directory is meant).
+    ///
+    /// ## Differences from hadolint
+    /// hadolint (DL3000) flags every relative `WORKDIR`, even right after `WORKDIR /src` in the
+    /// same stage. dockopt follows BuildKit's `WorkdirRelativePath`: only a relative `WORKDIR`
+    /// before any `WORKDIR` of the stage (or of its base stages in the file) is flagged.
+    pub RelativeWorkdir {
+        code: "DO101",
+        name: "relative-workdir",
+        category: Correctness,
+        severity: Warning,
+        fix: Sometimes,
+        scope: EveryStage,
+        aliases: ["DL3000", "buildkit:WorkdirRelativePath"],
+    }
+}
+
+fn unquote(s: &str) -> (&str, usize) {
+    let b = s.as_bytes();
+    if b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0] {
+        (&s[1..s.len() - 1], 1)
+    } else {
+        (s, 0)
+    }
+}
+
+/// Is a WORKDIR path absolute (or of unknown value)?
+fn absolute(path: &str, windows: bool) -> bool {
+    let b = path.as_bytes();
+    path.starts_with('/')
+        || path.starts_with('$')
+        || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
+        || (windows && path.starts_with('\\'))
+}
+
+/// Is the stage built, through base stages of this file, on `scratch`?
+fn on_scratch(sem: &Semantic<'_>, mut stage: usize) -> bool {
+    for _ in 0..sem.stages.len() {
+        match sem.stages[stage].base.kind {
+            BaseKind::Scratch => return true,
+            BaseKind::Stage(b) if b < stage => stage = b,
+            _ => return false,
+        }
+    }
+    false
+}
+
+impl Rule for RelativeWorkdir {
+    rule_meta!();
+
+    fn check(&self, ctx: &mut Context<'_>) {
+        let sem = ctx.semantic;
+        let windows = sem.is_windows();
+        // set[s]: a WORKDIR ran in stage s or its base stages.
+        let mut set = vec![false; sem.stages.len()];
+        for stage in &sem.stages {
+            let mut is_set = match stage.base.kind {
+                BaseKind::Stage(b) if b < stage.index => set[b],
+                _ => false,
+            };
+            for i in sem.body(stage) {
+                let ins = sem.instructions[i];
+                let Args::Text(t) = ins.args else {
+                    continue;
+                };
+                if ins.kind != Kind::Workdir {
+                    continue;
+                }
+                let was_set = std::mem::replace(&mut is_set, true);
+                let raw = ins.text_of(t).trim();
+                let (path, quote) = unquote(raw);
+                if was_set || path.is_empty() || absolute(path, windows) {
+                    continue;
+                }
+                let fix = (!windows && !path.starts_with('~')).then(|| {
+                    let start = t.span.start + quote as u32;
+                    let (edit, shown) = if path == "." {
+                        (
+                            Edit::replace(
+                                crate::syntax::Span {
+                                    start,
+                                    end: start + 1,
+                                },
+                                "/",
+                            ),
+                            "/".to_string(),
+                        )
+                    } else if let Some(rest) = path.strip_prefix("./") {
+                        (
+                            Edit::replace(
+                                crate::syntax::Span {
+                                    start,
+                                    end: start + 2,
+                                },
+                                "/",
+                            ),
+                            format!("/{rest}"),
+                        )
+                    } else {
+                        (Edit::insert(start, "/"), format!("/{path}"))
+                    };
+                    let title = format!("use the absolute path `{shown}`");
+                    if on_scratch(sem, stage.index) {
+                        Fix::safe(title, vec![edit])
+                    } else {
+                        Fix::unsafe_(title, vec![edit])
+                    }
+                });
+                let help = if path.starts_with('~') {
+                    "`WORKDIR` does not expand `~`: write the home directory's absolute path (`WORKDIR /home/app`)".to_string()
+                } else {
+                    format!(
+                        "write the absolute path (`WORKDIR /{}` if the base image starts at `/`)",
+                        path.trim_start_matches("./")
+                    )
+                };
+                ctx.report_fix(
+                    ins.span,
+                    format!(
+                        "relative `WORKDIR {path}` depends on the working directory of the base image"
+                    ),
+                    help,
+                    fix,
+                );
+            }
+            set[stage.index] = is_set;
+        }
+    }
+}
