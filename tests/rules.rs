@@ -250,10 +250,18 @@ fn every_rule_has_fixtures() {
 fn docs_examples() {
     for r in dockopt::rules::all() {
         let m = r.meta();
-        let settings = Settings {
-            select: vec![m.code.to_string()],
-            ..Settings::default()
+        // a ```toml block in the docs is the dockopt.toml the examples assume (label schemas)
+        let docs = m.docs();
+        let mut settings = match docs.split_once("```toml\n") {
+            Some((_, rest)) => {
+                let text = rest.split("```").next().unwrap_or("");
+                Config::parse(Path::new("dockopt.toml"), text)
+                    .unwrap_or_else(|e| panic!("{}: the docs' toml block: {e}", m.code))
+                    .settings()
+            }
+            None => Settings::default(),
         };
+        settings.select = vec![m.code.to_string()];
         let bad = m
             .example("Example")
             .unwrap_or_else(|| panic!("{}: docs have no Example", m.code));

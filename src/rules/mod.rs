@@ -5,10 +5,14 @@
 
 pub mod cache;
 pub mod common;
+pub mod correctness;
+pub mod maintainability;
 pub mod reproducibility;
 pub mod security;
 pub mod size;
+pub mod style;
 pub mod syntax;
+pub mod values;
 
 use crate::rule::Rule;
 
@@ -17,6 +21,12 @@ pub fn all() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         &syntax::SyntaxError,
         &syntax::InvalidInstruction,
+        &correctness::OnbuildInvalidTrigger,
+        &correctness::InstructionBeforeFrom,
+        &correctness::EnvReferenceInSameEnv,
+        &correctness::CopyRelativeWithoutWorkdir,
+        &correctness::ReservedStageName,
+        &correctness::CopyEntireFilesystem,
         &size::AptListsNotRemoved,
         &size::AptNoInstallRecommends,
         &size::ApkAddCache,
@@ -26,8 +36,22 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &cache::UnfilteredBuildContext,
         &security::RootUser,
         &security::MissingUser,
+        &security::SecretInArgOrEnv,
+        &security::NonNumericUser,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
+        &maintainability::MissingHealthcheck,
+        &maintainability::MissingLabel,
+        &maintainability::UnknownLabel,
+        &maintainability::EmptyLabel,
+        &maintainability::InvalidLabelUrl,
+        &maintainability::InvalidLabelTimestamp,
+        &maintainability::InvalidLabelLicense,
+        &maintainability::InvalidLabelHash,
+        &maintainability::InvalidLabelSemver,
+        &maintainability::InvalidLabelEmail,
+        &style::InvalidLabelKey,
+        &style::RedundantTargetPlatform,
     ];
     RULES
 }
