@@ -18,7 +18,8 @@ declare_rule! {
     ///
     /// Looks at every `ARG` and `ENV`, global ones and `ONBUILD` ones included. A value that is
     /// a file path (`ENV TLS_KEY=/run/secrets/tls.key`) says where a secret is, not what it is,
-    /// and is not flagged.
+    /// and is not flagged; nor is the key of a key/value setting (`Filters__0__Key` beside
+    /// `Filters__0__Value`).
     ///
     /// ## Example
     /// ```dockerfile
@@ -134,6 +135,23 @@ fn is_path(value: &str) -> bool {
             || FILES.iter().any(|e| value.ends_with(e)))
 }
 
+/// `Filters__0__Key` next to `Filters__0__Value`: the key of a key/value setting, not a key.
+fn is_key_of_pair(name: &str, all: &[&str]) -> bool {
+    let Some(stem) = name
+        .len()
+        .checked_sub(3)
+        .filter(|&i| name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case("key"))
+        .map(|i| &name[..i])
+    else {
+        return false;
+    };
+    all.iter().any(|other| {
+        other.len() == stem.len() + 5
+            && other.starts_with(stem)
+            && other[stem.len()..].eq_ignore_ascii_case("value")
+    })
+}
+
 /// A defined name and its value as written.
 type Definition = (Token, Option<Token>);
 
@@ -169,10 +187,13 @@ impl Rule for SecretInArgOrEnv {
             let Some((target, names)) = names(ins) else {
                 continue;
             };
+            let all: Vec<&str> = names.iter().map(|(n, _)| target.text_of(*n)).collect();
             let secret: Vec<Token> = names
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|(name, value)| {
                     is_secret_name(target.text_of(*name))
+                        && !is_key_of_pair(target.text_of(*name), &all)
                         && !value
                             .is_some_and(|v| is_path(target.text_of(v).trim_matches(['"', '\''])))
                 })
@@ -246,5 +267,8 @@ mod tests {
         ] {
             assert!(!is_secret_name(n), "{n}");
         }
+        let all = ["Filters__0__Key", "Filters__0__Value", "API_KEY"];
+        assert!(super::is_key_of_pair("Filters__0__Key", &all));
+        assert!(!super::is_key_of_pair("API_KEY", &all));
     }
 }
