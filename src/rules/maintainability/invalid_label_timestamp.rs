@@ -34,12 +34,16 @@ declare_rule! {
     /// ARG BUILD_DATE
     /// LABEL org.opencontainers.image.created=$BUILD_DATE
     /// ```
+    ///
+    /// ## Fix safety
+    /// A date and time separated by a space (`2024-05-01 12:30:00Z`) get the `T`: unsafe, as
+    /// the label's value changes.
     pub InvalidLabelTimestamp {
         code: "DO625",
         name: "invalid-label-timestamp",
         category: Maintainability,
         severity: Warning,
-        fix: None,
+        fix: Sometimes,
         scope: FinalStage,
         aliases: ["DL3053"],
     }
@@ -53,7 +57,7 @@ impl Rule for InvalidLabelTimestamp {
             ctx,
             LabelType::Rfc3339,
             labels::is_rfc3339,
-            |_| None,
+            |v| Some(v.replacen(' ', "T", 1)),
             "write the time as RFC 3339 (`2024-05-01T12:30:00Z`), or pass it in with a build argument",
         );
     }

@@ -1,4 +1,5 @@
 use super::labels;
+use crate::diagnostic::{Edit, Fix};
 use crate::rule::{Context, Rule};
 use crate::{declare_rule, rule_meta};
 
@@ -33,6 +34,11 @@ declare_rule! {
     /// LABEL org.opencontainers.image.source="https://github.com/example/app"
     /// ```
     ///
+    /// ## Fix safety
+    /// A key one or two letters away from a schema key the image does not set
+    /// (`org.opencontainers.image.licence`) is renamed to it: unsafe, as whatever reads the old
+    /// key no longer finds it. Other keys have no fix.
+    ///
     /// ## Differences from hadolint
     /// hadolint checks the LABELs of every stage.
     pub UnknownLabel {
@@ -40,7 +46,7 @@ declare_rule! {
         name: "unknown-label",
         category: Maintainability,
         severity: Info,
-        fix: None,
+        fix: Sometimes,
         scope: FinalStage,
         aliases: ["DL3050"],
     }
@@ -55,6 +61,7 @@ impl Rule for UnknownLabel {
         }
         let schema = &ctx.settings.label_schema;
         let pairs = labels::shipped_pairs(ctx.semantic);
+        let keys: Vec<&str> = schema.keys().map(String::as_str).collect();
         let mut i = 0;
         while i < pairs.len() {
             // one finding per LABEL instruction
@@ -68,11 +75,27 @@ impl Rule for UnknownLabel {
             let Some((first, rest)) = unknown.split_first() else {
                 continue;
             };
-            let d = ctx.report(
+            // a near miss of a schema key that the image does not set: a typo
+            let mut edits = Vec::new();
+            for p in &unknown {
+                let raw = p.ins.text_of(p.kv.key);
+                if let Some(k) = crate::rules::closest(&p.key, &keys)
+                    && !pairs.iter().any(|o| o.key == k)
+                    && raw == p.key
+                    && ctx.text(p.kv.key.span) == raw
+                    && k.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c))
+                {
+                    edits.push(Edit::replace(p.kv.key.span, k));
+                }
+            }
+            let fix = (!edits.is_empty()).then(|| Fix::unsafe_("use the schema's key", edits));
+            let d = ctx.report_fix(
                 first.kv.key.span,
                 format!("label `{}` is not in the label schema", first.key),
+                "remove it, or add it to `[labels.schema]` in dockopt.toml",
+                fix,
             );
-            d.help("remove it, or add it to `[labels.schema]` in dockopt.toml");
             for p in rest {
                 d.label(p.kv.key.span, format!("`{}` is not in it either", p.key));
             }
