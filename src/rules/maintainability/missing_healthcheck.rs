@@ -6,8 +6,8 @@ use crate::{declare_rule, rule_meta};
 declare_rule! {
     /// ## What it does
     /// Flags a final stage with no `HEALTHCHECK`, neither in the stage nor in the stages it is
-    /// built on. **Off unless selected by name**: add `missing-healthcheck` (or `DO620`, or
-    /// `DL3057`) to `select` in `dockopt.toml`.
+    /// built on. **Off unless selected by name**: add `missing-healthcheck` (or `DO620`, or an
+    /// alias such as `DL3057`) to `select` in `dockopt.toml`.
     ///
     /// ## Why is this bad?
     /// Without a health check, Docker, Compose and Swarm only know whether the process runs, not
@@ -34,7 +34,8 @@ declare_rule! {
     ///
     /// ## Differences from hadolint
     /// hadolint ships this check disabled too; enabled, it flags every stage without a
-    /// `HEALTHCHECK`, builder stages included. dockopt looks at the final stage only.
+    /// `HEALTHCHECK`, builder stages included. dockopt looks at the final stage only. (Trivy
+    /// and Checkov run their versions of it by default.)
     pub MissingHealthcheck {
         code: "DO620",
         name: "missing-healthcheck",
@@ -42,7 +43,7 @@ declare_rule! {
         severity: Info,
         fix: None,
         scope: FinalStage,
-        aliases: ["DL3057"],
+        aliases: ["DL3057", "trivy:DS026", "checkov:CKV_DOCKER_2"],
     }
 }
 
@@ -100,5 +101,6 @@ mod tests {
         assert!(found(&["DO620"]));
         assert!(found(&["missing-healthcheck"]));
         assert!(found(&["DL3057"]));
+        assert!(found(&["DS026"]));
     }
 }
