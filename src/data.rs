@@ -12,9 +12,12 @@ pub struct BaseImages {
     /// image name → a suggested tag for display-only pin fixes.
     pub suggested_tags: BTreeMap<String, String>,
     pub non_root: NonRoot,
+    #[serde(default)]
+    pub scratch_images: NonRoot,
 }
 
-#[derive(Debug, Deserialize)]
+/// A list of image name patterns.
+#[derive(Debug, Default, Deserialize)]
 pub struct NonRoot {
     pub images: Vec<String>,
 }
@@ -42,6 +45,20 @@ pub fn non_root_images() -> &'static GlobSet {
     })
 }
 
+/// Images built from scratch that are meant to be copied whole, as a glob set on the name.
+pub fn scratch_images() -> &'static GlobSet {
+    static SET: OnceLock<GlobSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut b = GlobSetBuilder::new();
+        for p in &base_images().scratch_images.images {
+            if let Ok(g) = Glob::new(p) {
+                b.add(g);
+            }
+        }
+        b.build().unwrap_or_else(|_| GlobSet::empty())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -49,6 +66,7 @@ mod tests {
         let b = super::base_images();
         assert!(b.suggested_tags.contains_key("node"));
         assert!(!b.non_root.images.is_empty());
+        assert!(super::scratch_images().is_match("tonistiigi/xx"));
         for p in &b.non_root.images {
             globset::Glob::new(p).unwrap();
         }

@@ -55,6 +55,21 @@ impl Settings {
             && !self.ignore.iter().any(|s| meta.matches(s))
     }
 
+    /// Is the rule selected by name: its code, name or an alias in `select` (not `ALL`, a code
+    /// prefix or a category)? Opt-in rules run only then.
+    pub fn selects_explicitly(&self, meta: &RuleMeta) -> bool {
+        self.select.iter().any(|s| {
+            let s = s.trim();
+            s.eq_ignore_ascii_case(meta.code)
+                || s.eq_ignore_ascii_case(meta.name)
+                || meta.aliases.iter().any(|a| {
+                    a.eq_ignore_ascii_case(s)
+                        || a.split_once(':')
+                            .is_some_and(|(_, n)| n.eq_ignore_ascii_case(s))
+                })
+        })
+    }
+
     /// The rule's severity after overrides.
     pub fn severity_of(&self, meta: &RuleMeta) -> Severity {
         self.severity

@@ -53,7 +53,7 @@ fn tree() -> tempfile::TempDir {
     std::fs::create_dir_all(p.join("node_modules/pkg")).unwrap();
     std::fs::write(
         p.join("Dockerfile"),
-        "FROM alpine:3.20\nRUN adduser -D app\nUSER app\nCMD [\"sh\"]\n",
+        "FROM alpine:3.20\nRUN adduser -D -u 10001 app\nUSER 10001\nCMD [\"sh\"]\n",
     )
     .unwrap();
     std::fs::write(

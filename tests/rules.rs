@@ -250,15 +250,15 @@ fn every_rule_has_fixtures() {
 fn docs_examples() {
     for r in dockopt::rules::all() {
         let m = r.meta();
-        // A rule driven by dockopt.toml shows its configuration as a ```toml block in Example.
-        let mut settings = match m.section("Example").and_then(|s| {
-            let start = s.find("```toml\n")? + "```toml\n".len();
-            let end = s[start..].find("```")? + start;
-            Some(s[start..end].to_string())
-        }) {
-            Some(toml) => Config::parse(Path::new("dockopt.toml"), &toml)
-                .unwrap_or_else(|e| panic!("{}: the docs' toml: {e}", m.code))
-                .settings(),
+        // a ```toml block in the docs is the dockopt.toml the examples assume (label schemas)
+        let docs = m.docs();
+        let mut settings = match docs.split_once("```toml\n") {
+            Some((_, rest)) => {
+                let text = rest.split("```").next().unwrap_or("");
+                Config::parse(Path::new("dockopt.toml"), text)
+                    .unwrap_or_else(|e| panic!("{}: the docs' toml block: {e}", m.code))
+                    .settings()
+            }
             None => Settings::default(),
         };
         settings.select = vec![m.code.to_string()];

@@ -13,6 +13,7 @@ pub mod security;
 pub mod size;
 pub mod style;
 pub mod syntax;
+pub mod values;
 
 use crate::rule::Rule;
 
@@ -32,6 +33,11 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &correctness::PinnedFromPlatform,
         &correctness::DuplicateCmd,
         &correctness::DuplicateEntrypoint,
+        &correctness::OnbuildInvalidTrigger,
+        &correctness::InstructionBeforeFrom,
+        &correctness::EnvReferenceInSameEnv,
+        &correctness::CopyRelativeWithoutWorkdir,
+        &correctness::CopyEntireFilesystem,
         &correctness::UndefinedVar,
         &correctness::UndefinedArgInFrom,
         &correctness::InvalidDefaultArgInFrom,
@@ -55,6 +61,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &security::PasswordInRun,
         &security::SecretFileCopied,
         &security::CredentialsInRun,
+        &security::SecretInArgOrEnv,
+        &security::NonNumericUser,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
         &reproducibility::UntrustedRegistry,
@@ -62,6 +70,16 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &maintainability::CopiedArchiveExtracted,
         &maintainability::AddInsteadOfCopy,
         &maintainability::MaintainerDeprecated,
+        &maintainability::MissingHealthcheck,
+        &maintainability::MissingLabel,
+        &maintainability::UnknownLabel,
+        &maintainability::EmptyLabel,
+        &maintainability::InvalidLabelUrl,
+        &maintainability::InvalidLabelTimestamp,
+        &maintainability::InvalidLabelLicense,
+        &maintainability::InvalidLabelHash,
+        &maintainability::InvalidLabelSemver,
+        &maintainability::InvalidLabelEmail,
         &maintainability::NoEmptyContinuation,
         &maintainability::LegacyKeyValueFormat,
         &maintainability::RedundantTargetPlatform,
@@ -71,6 +89,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &style::FromAsCasing,
         &style::InconsistentInstructionCasing,
         &style::ExposeProtoCasing,
+        &style::InvalidLabelKey,
     ];
     RULES
 }

@@ -39,7 +39,7 @@ declare_rule! {
         severity: Warning,
         fix: Always,
         scope: EveryStage,
-        aliases: ["buildkit:ReservedStageName"],
+        aliases: ["DL3063", "buildkit:ReservedStageName"],
     }
 }
 

@@ -36,7 +36,7 @@ declare_rule! {
         severity: Info,
         fix: Always,
         scope: EveryStage,
-        aliases: ["buildkit:RedundantTargetPlatform"],
+        aliases: ["DL3065", "buildkit:RedundantTargetPlatform"],
     }
 }
 

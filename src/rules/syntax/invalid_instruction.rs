@@ -7,8 +7,9 @@ declare_rule! {
     /// ## What it does
     /// Checks each instruction the way BuildKit does before it builds: known keywords, the
     /// number of arguments, allowed flags and their values (`--link=yes`, a repeated `--chown`,
-    /// `COPY --checksum`), stage names, HEALTHCHECK options, ONBUILD triggers, SHELL in JSON form,
-    /// and `RUN --mount`, `--network` and `--security` options.
+    /// `COPY --checksum`), stage names, HEALTHCHECK options, SHELL in JSON form, and
+    /// `RUN --mount`, `--network` and `--security` options. (Triggers BuildKit refuses after
+    /// `ONBUILD` are `onbuild-invalid-trigger`'s.)
     ///
     /// ## Why is this bad?
     /// BuildKit stops the build at the first such instruction. Catching it in the editor or in
@@ -525,25 +526,7 @@ pub(crate) fn problem(ins: &Instruction) -> Option<(Span, String)> {
             None if matches!(ins.args, Args::None) => return at_least_one(),
             _ => {}
         },
-        Kind::Onbuild => {
-            if let Some(t) = ins.trigger() {
-                match t.kind {
-                    Kind::Onbuild => {
-                        return Some((
-                            t.keyword.span,
-                            "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".into(),
-                        ));
-                    }
-                    Kind::From | Kind::Maintainer => {
-                        return Some((
-                            t.keyword.span,
-                            format!("{} isn't allowed as an ONBUILD trigger", t.kind.upper()),
-                        ));
-                    }
-                    _ => {}
-                }
-            }
-        }
+        // ONBUILD ONBUILD / FROM / MAINTAINER: onbuild-invalid-trigger (DO120) reports them
         Kind::Healthcheck => return check_healthcheck(ins),
         Kind::Run => return check_run(ins),
         _ => {}
