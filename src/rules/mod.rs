@@ -83,7 +83,6 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &maintainability::NoEmptyContinuation,
         &maintainability::LegacyKeyValueFormat,
         &maintainability::RedundantTargetPlatform,
-        &maintainability::ConstantPlatformFlag,
         &maintainability::InvalidDefinitionDescription,
         &style::StageNameCasing,
         &style::FromAsCasing,

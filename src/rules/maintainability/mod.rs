@@ -1,6 +1,5 @@
 //! DO6xx: deprecated or confusing constructs.
 mod add_instead_of_copy;
-mod constant_platform_flag;
 mod copied_archive_extracted;
 mod empty_label;
 mod invalid_definition_description;
@@ -20,7 +19,6 @@ mod redundant_target_platform;
 mod unknown_label;
 
 pub use add_instead_of_copy::AddInsteadOfCopy;
-pub use constant_platform_flag::ConstantPlatformFlag;
 pub use copied_archive_extracted::CopiedArchiveExtracted;
 pub use empty_label::EmptyLabel;
 pub use invalid_definition_description::InvalidDefinitionDescription;
