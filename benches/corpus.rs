@@ -108,4 +108,46 @@ fn main() {
             commands
         );
     }
+    if want("rules") {
+        rules_section(&sources);
+    }
+}
+
+/// Per-rule cost over the corpus (parse and semantic model built once per file, outside the
+/// timing): `cargo bench --bench corpus -- rules`.
+fn rules_section(sources: &[String]) {
+    use dockopt::linter::BuildContext;
+    use dockopt::rule::Context;
+    use dockopt::semantic::Semantic;
+    use dockopt::settings::Settings;
+    let settings = Settings::default();
+    let ctx = BuildContext::default();
+    let parsed: Vec<_> = sources.iter().map(|s| dockopt::syntax::parse(s)).collect();
+    let sems: Vec<_> = sources.iter().zip(&parsed).map(|(s, d)| Semantic::new(s, d)).collect();
+    let mut times: Vec<(Duration, &str, usize)> = Vec::new();
+    for rule in dockopt::rules::all() {
+        let meta = rule.meta();
+        let mut n = 0;
+        let d = best_of(3, || {
+            n = 0;
+            for (src, sem) in sources.iter().zip(&sems) {
+                let mut c = Context::new(src, None, sem, &settings, meta);
+                c.build_context = &ctx;
+                rule.check(&mut c);
+                n += c.into_diagnostics().len();
+            }
+        });
+        times.push((d, meta.code, n));
+    }
+    times.sort_by(|a, b| b.0.cmp(&a.0));
+    let total: Duration = times.iter().map(|t| t.0).sum();
+    println!("rules: {:.1} ms in all, one core; slowest:", total.as_secs_f64() * 1e3);
+    for (d, code, n) in times.iter().take(12) {
+        println!("  {code} {:.2} ms ({n} findings)", d.as_secs_f64() * 1e3);
+    }
+    let t = Instant::now();
+    for (s, d) in sources.iter().zip(&parsed) {
+        std::hint::black_box(Semantic::new(s, d));
+    }
+    println!("semantic model: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
 }
