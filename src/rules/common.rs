@@ -143,3 +143,20 @@ pub fn run_of(ins: &Instruction) -> &Instruction {
         _ => ins,
     }
 }
+
+/// The registry image a stage is ultimately built on, following `FROM <stage>` links (None for
+/// `scratch` or an unresolved base).
+pub fn root_image<'s>(
+    sem: &'s Semantic<'_>,
+    stage: usize,
+) -> Option<&'s crate::semantic::ImageRef> {
+    let mut s = stage;
+    // each step goes to an earlier stage, so this ends
+    loop {
+        match &sem.stages.get(s)?.base.kind {
+            crate::semantic::BaseKind::Image(r) => return Some(r),
+            crate::semantic::BaseKind::Stage(b) if *b < s => s = *b,
+            _ => return None,
+        }
+    }
+}

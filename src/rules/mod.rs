@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod common;
+pub mod correctness;
 pub mod reproducibility;
 pub mod security;
 pub mod size;
@@ -17,6 +18,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         &syntax::SyntaxError,
         &syntax::InvalidInstruction,
+        &correctness::PipeWithoutPipefail,
         &size::AptListsNotRemoved,
         &size::AptNoInstallRecommends,
         &size::ApkAddCache,
