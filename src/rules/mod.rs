@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod common;
 pub mod correctness;
+pub mod maintainability;
 pub mod reproducibility;
 pub mod security;
 pub mod size;
@@ -30,6 +31,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &security::MissingUser,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
+        &maintainability::CdInRun,
     ];
     RULES
 }

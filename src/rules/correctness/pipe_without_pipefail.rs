@@ -1,6 +1,6 @@
 use crate::diagnostic::{Edit, Fix};
 use crate::rule::{Context, Rule};
-use crate::rules::common::{is_run, run_of};
+use crate::rules::common::{ImageFamily, is_run, run_of, stage_family};
 use crate::semantic::{RunScript, ScriptOrigin, Semantic, ShellKind, is_posix_shell};
 use crate::shell::{self, Sep, basename};
 use crate::syntax::{Command, Instruction, Kind, Span};
@@ -64,7 +64,7 @@ declare_rule! {
         severity: Warning,
         fix: Sometimes,
         scope: EveryStage,
-        aliases: ["DL4006"],
+        aliases: ["DL4006", "trivy:DS032"],
     }
 }
 
@@ -108,42 +108,13 @@ fn has_pipefail(shell: &str) -> bool {
     matches!(shell, "bash" | "zsh" | "ksh" | "mksh" | "ash" | "busybox")
 }
 
-/// How the default `/bin/sh` of a stage's root image handles `set -o pipefail`.
+/// Does the default `/bin/sh` of a stage's image have `set -o pipefail`? BusyBox `ash`
+/// (Alpine) and `bash` (Red Hat family) do; Debian's `dash` does not.
 fn default_sh_has_pipefail(sem: &Semantic<'_>, stage: usize) -> bool {
-    let Some(image) = crate::rules::common::root_image(sem, stage) else {
-        return false;
-    };
-    let name = image.name().to_ascii_lowercase();
-    let short = image.short_name().to_ascii_lowercase();
-    let tag = image.tag.as_deref().unwrap_or("").to_ascii_lowercase();
-    // Alpine and BusyBox: /bin/sh is BusyBox ash.
-    if short == "alpine" || short == "busybox" || tag.contains("alpine") || tag.contains("busybox")
-    {
-        return true;
-    }
-    // Red Hat family: /bin/sh is bash.
-    const RHEL: &[&str] = &[
-        "centos",
-        "fedora",
-        "rockylinux",
-        "almalinux",
-        "amazonlinux",
-        "oraclelinux",
-        "ubi",
-        "ubi-minimal",
-        "ubi8",
-        "ubi9",
-        "ubi10",
-        "ubi8-minimal",
-        "ubi9-minimal",
-        "ubi8/ubi",
-        "ubi9/ubi",
-    ];
-    RHEL.contains(&short.as_str())
-        || RHEL.contains(&name.as_str())
-        || name.starts_with("rockylinux/")
-        || name.starts_with("almalinux/")
-        || name.starts_with("centos/")
+    matches!(
+        stage_family(sem, stage),
+        ImageFamily::Alpine | ImageFamily::RedHat
+    )
 }
 
 /// A pipe that matters: the command after `|`, and the span of its whole pipeline.
