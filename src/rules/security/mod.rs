@@ -1,6 +1,8 @@
 //! DO4xx: risky images and builds.
 mod missing_user;
 mod root_user;
+mod sudo_in_run;
 
 pub use missing_user::MissingUser;
 pub use root_user::RootUser;
+pub use sudo_in_run::SudoInRun;
