@@ -34,6 +34,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
         &maintainability::CdInRun,
+        &maintainability::AptInsteadOfAptGet,
+        &maintainability::WgetProgressBar,
     ];
     RULES
 }
