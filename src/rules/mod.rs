@@ -27,15 +27,19 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &size::PipCacheDir,
         &size::YumClean,
         &size::ConsecutiveRun,
+        &size::UseraddHighUid,
         &cache::UnfilteredBuildContext,
         &security::RootUser,
         &security::MissingUser,
         &security::SudoInRun,
+        &security::DownloadPipedToShell,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
         &maintainability::CdInRun,
         &maintainability::AptInsteadOfAptGet,
         &maintainability::WgetProgressBar,
+        &maintainability::WgetAndCurl,
+        &maintainability::BinShReplaced,
     ];
     RULES
 }
