@@ -40,6 +40,10 @@ declare_rule! {
     /// install without `--no-install-recommends`, a command that changes packages without
     /// `-y`, an upgrade, or a `RUN` that mentions `Binary::apt::` settings (which `apt-get`
     /// ignores). `apt list` has no `apt-get` twin and gets no fix.
+    ///
+    /// ## Differences from hadolint
+    /// hadolint (DL3027) sees only the first word of a command, so it misses `sudo apt …`;
+    /// dockopt looks through such wrappers.
     pub AptInsteadOfAptGet {
         code: "DO671",
         name: "apt-instead-of-apt-get",

@@ -45,6 +45,10 @@ declare_rule! {
     /// display-only. A `cd` into the current `WORKDIR` is just removed. As the `cd` would have
     /// failed the `RUN` if the folder were missing, the `WORKDIR` creates nothing a working
     /// build did not have.
+    ///
+    /// ## Differences from hadolint
+    /// hadolint (DL3003) does not look at `ONBUILD RUN`; dockopt does, as the `cd` runs in
+    /// every child build.
     pub CdInRun {
         code: "DO670",
         name: "cd-in-run",

@@ -26,6 +26,10 @@ declare_rule! {
     /// RUN curl -fsSLO https://example.com/a.tar.gz
     /// RUN curl -fsSLO https://example.com/b.tar.gz
     /// ```
+    ///
+    /// ## Differences from hadolint
+    /// hadolint (DL4001) sees only the first word of a command, so it misses `sudo curl …`;
+    /// dockopt looks through such wrappers.
     pub WgetAndCurl {
         code: "DO673",
         name: "wget-and-curl",
