@@ -83,8 +83,7 @@ fn words_set_pipefail<'w>(mut words: impl Iterator<Item = &'w str>) -> bool {
     })
 }
 
-/// `set -o pipefail`, `set -euxo pipefail`, `shopt -so pipefail`, or a nested `bash -o
-/// pipefail -c …` for the script it runs.
+/// `set -o pipefail`, `set -euxo pipefail` or `shopt -so pipefail`.
 fn sets_pipefail(c: &shell::Command<'_>) -> bool {
     match c.name() {
         Some("set") => words_set_pipefail(c.args().iter().map(|w| &*w.value)),
@@ -117,7 +116,7 @@ fn default_sh_has_pipefail(sem: &Semantic<'_>, stage: usize) -> bool {
     )
 }
 
-/// A pipe that matters: the command after `|`, and the span of its whole pipeline.
+/// A pipe: the span of its whole pipeline, and where it sits (for `set -o pipefail` before it).
 struct Pipe {
     /// Span (in the script) from the pipeline's first command to its last.
     span: Span,
