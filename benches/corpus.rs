@@ -123,7 +123,11 @@ fn rules_section(sources: &[String]) {
     let settings = Settings::default();
     let ctx = BuildContext::default();
     let parsed: Vec<_> = sources.iter().map(|s| dockopt::syntax::parse(s)).collect();
-    let sems: Vec<_> = sources.iter().zip(&parsed).map(|(s, d)| Semantic::new(s, d)).collect();
+    let sems: Vec<_> = sources
+        .iter()
+        .zip(&parsed)
+        .map(|(s, d)| Semantic::new(s, d))
+        .collect();
     let mut times: Vec<(Duration, &str, usize)> = Vec::new();
     for rule in dockopt::rules::all() {
         let meta = rule.meta();
@@ -141,7 +145,10 @@ fn rules_section(sources: &[String]) {
     }
     times.sort_by(|a, b| b.0.cmp(&a.0));
     let total: Duration = times.iter().map(|t| t.0).sum();
-    println!("rules: {:.1} ms in all, one core; slowest:", total.as_secs_f64() * 1e3);
+    println!(
+        "rules: {:.1} ms in all, one core; slowest:",
+        total.as_secs_f64() * 1e3
+    );
     for (d, code, n) in times.iter().take(12) {
         println!("  {code} {:.2} ms ({n} findings)", d.as_secs_f64() * 1e3);
     }

@@ -344,7 +344,9 @@ impl<'a> Semantic<'a> {
             for h in &ins.heredocs {
                 // A heredoc is the script when the command is just the marker (`RUN <<EOF`), or
                 // is fed to a shell (`RUN bash <<EOF`, `RUN sh -e <<EOF`).
-                if heredoc_is_script(ins, h) {
+                if heredoc_is_script(ins, h)
+                    && shebang(&self.src[h.body.range()]).is_none_or(is_posix_shell)
+                {
                     self.scripts.push(RunScript {
                         index: i,
                         script: shell::parse(&self.src[h.body.range()]),
@@ -602,6 +604,29 @@ fn has_default_for_all(raw: &str) -> bool {
         })
 }
 
+/// The interpreter named by a script's `#!` line (basename; `env`'s program for
+/// `#!/usr/bin/env python3`), if the script has one. BuildKit runs a `RUN <<EOF` whose body
+/// starts with `#!` as a file, with that interpreter.
+pub fn shebang(body: &str) -> Option<&str> {
+    let line = body.strip_prefix("#!")?.lines().next().unwrap_or("");
+    let mut words = line.split_whitespace();
+    let exe = shell::basename(words.next()?);
+    if exe == "env" {
+        return words
+            .find(|w| !w.starts_with('-') && !w.contains('='))
+            .map(shell::basename);
+    }
+    Some(exe)
+}
+
+/// `sh`, `bash`, `ash`, `dash`, `zsh`, `ksh`, `mksh`, `yash`, `busybox`.
+pub fn is_posix_shell(name: &str) -> bool {
+    matches!(
+        name,
+        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh" | "yash" | "busybox"
+    )
+}
+
 /// Whether a heredoc of a RUN is run as the script (not a data file for a command).
 fn heredoc_is_script(ins: &Instruction, h: &Heredoc) -> bool {
     let Some(Command::Shell(tok)) = ins.command() else {
@@ -660,6 +685,16 @@ mod tests {
 
     #[test]
     fn user_and_shell_follow_base_stages() {
+        let src = "FROM a\nRUN <<EOF\n#!/usr/bin/env python3\nprint(1 | 2)\nEOF\nRUN <<EOF\n#!/bin/bash -e\nls | wc\nEOF\n";
+        let df = parse(src);
+        let sem = Semantic::new(src, &df);
+        // the `<<EOF` line only: a python heredoc is not shell
+        assert_eq!(sem.scripts_of(1).len(), 1);
+        assert_eq!(sem.scripts_of(2).len(), 2);
+        assert_eq!(shebang("#!/usr/bin/env -S python3 -u\n"), Some("python3"));
+        assert_eq!(shebang("#!/bin/bash -e\n"), Some("bash"));
+        assert_eq!(shebang("echo\n"), None);
+
         let src = "FROM a AS base\nUSER app\nSHELL [\"pwsh\", \"-c\"]\nFROM base\nRUN x\n";
         let df = parse(src);
         let sem = Semantic::new(src, &df);

@@ -317,3 +317,160 @@ pub fn short_flag_at(word: &str, flag: char, takes_value: &str) -> Option<usize>
     }
     None
 }
+
+/// The registry image a stage is ultimately built on, following `FROM <stage>` links (None for
+/// `scratch` or an unresolved base).
+pub fn root_image<'s>(
+    sem: &'s Semantic<'_>,
+    stage: usize,
+) -> Option<&'s crate::semantic::ImageRef> {
+    let mut s = stage;
+    // each step goes to an earlier stage, so this ends
+    loop {
+        match &sem.stages.get(s)?.base.kind {
+            crate::semantic::BaseKind::Image(r) => return Some(r),
+            crate::semantic::BaseKind::Stage(b) if *b < s => s = *b,
+            _ => return None,
+        }
+    }
+}
+
+/// The userland a base image is known to ship, from its name and tag. Rules use it to decide
+/// whether a fix's command-line options exist there (`set -o pipefail`, GNU `wget` flags).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageFamily {
+    /// Alpine or BusyBox: `/bin/sh` is BusyBox `ash`; `wget` is BusyBox's.
+    Alpine,
+    /// Debian or Ubuntu (and official images built on them): `/bin/sh` is `dash`, GNU tools.
+    Debian,
+    /// Red Hat family (CentOS, Fedora, Rocky, Alma, Amazon Linux, UBI…): `/bin/sh` is `bash`.
+    RedHat,
+    /// Anything else, or not known.
+    Unknown,
+}
+
+/// Official images built on Debian unless their tag says otherwise (`-alpine`, `windowsservercore`).
+const DEBIAN_BASED: &[&str] = &[
+    "debian",
+    "ubuntu",
+    "buildpack-deps",
+    "python",
+    "node",
+    "golang",
+    "ruby",
+    "php",
+    "perl",
+    "rust",
+    "openjdk",
+    "eclipse-temurin",
+    "maven",
+    "gradle",
+    "httpd",
+    "nginx",
+    "redis",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "elixir",
+    "erlang",
+    "haskell",
+    "julia",
+    "r-base",
+    "gcc",
+    "swift",
+    "dart",
+    "clojure",
+    "haproxy",
+    "tomcat",
+    "wordpress",
+    "drupal",
+    "ghost",
+    "rabbitmq",
+    "memcached",
+    "kong",
+];
+
+const REDHAT_BASED: &[&str] = &[
+    "centos",
+    "fedora",
+    "rockylinux",
+    "almalinux",
+    "amazonlinux",
+    "oraclelinux",
+    "ubi",
+    "ubi-minimal",
+    "ubi8",
+    "ubi9",
+    "ubi10",
+    "ubi8-minimal",
+    "ubi9-minimal",
+    "ubi10-minimal",
+];
+
+/// The family of an image reference (see [`ImageFamily`]).
+pub fn image_family(image: &crate::semantic::ImageRef) -> ImageFamily {
+    let short = image.short_name().to_ascii_lowercase();
+    let name = image.name().to_ascii_lowercase();
+    let tag = image.tag.as_deref().unwrap_or("").to_ascii_lowercase();
+    if short == "alpine" || short == "busybox" || tag.contains("alpine") || tag.contains("busybox")
+    {
+        return ImageFamily::Alpine;
+    }
+    let official = image
+        .registry
+        .as_deref()
+        .is_none_or(|r| r == "docker.io" || r == "index.docker.io")
+        && !name.contains('/');
+    if REDHAT_BASED.contains(&short.as_str())
+        && (official
+            || name.starts_with("rockylinux/")
+            || name.starts_with("almalinux/")
+            || name.starts_with("centos/")
+            || name.starts_with("fedora/")
+            || name.starts_with("ubi")
+            || image.registry.as_deref().is_some_and(|r| {
+                r.ends_with("redhat.io") || r.ends_with("redhat.com") || r == "quay.io"
+            }))
+    {
+        return ImageFamily::RedHat;
+    }
+    if official && DEBIAN_BASED.contains(&name.as_str()) {
+        if tag.contains("windows") || tag.contains("nanoserver") {
+            return ImageFamily::Unknown;
+        }
+        return ImageFamily::Debian;
+    }
+    ImageFamily::Unknown
+}
+
+/// The family of the image a stage is ultimately built on.
+pub fn stage_family(sem: &Semantic<'_>, stage: usize) -> ImageFamily {
+    root_image(sem, stage).map_or(ImageFamily::Unknown, image_family)
+}
+
+/// The `USER` in effect at instruction `i` (the last `USER` before it in its stage, following
+/// base stages), with its instruction index; None when no `USER` was set in the file (the
+/// image's default user applies).
+pub fn user_at<'a>(sem: &Semantic<'a>, i: usize) -> Option<(&'a str, usize)> {
+    let mut stage = sem.stage_of[i]?;
+    let mut upto = i;
+    loop {
+        let s = &sem.stages[stage];
+        for j in (s.from + 1..upto).rev() {
+            let ins = sem.instructions[j];
+            if ins.kind == Kind::User
+                && let crate::syntax::Args::Text(t) = ins.args
+            {
+                return Some((ins.text_of(t), j));
+            }
+        }
+        match s.base.kind {
+            crate::semantic::BaseKind::Stage(b) if b < stage => {
+                stage = b;
+                upto = sem.stages[b].end;
+            }
+            _ => return None,
+        }
+    }
+}

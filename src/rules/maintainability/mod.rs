@@ -1,5 +1,8 @@
 //! DO6xx: deprecated or confusing constructs.
 mod add_instead_of_copy;
+mod apt_instead_of_apt_get;
+mod bin_sh_replaced;
+mod cd_in_run;
 mod copied_archive_extracted;
 mod empty_label;
 mod invalid_definition_description;
@@ -17,8 +20,13 @@ mod missing_label;
 mod no_empty_continuation;
 mod redundant_target_platform;
 mod unknown_label;
+mod wget_and_curl;
+mod wget_progress_bar;
 
 pub use add_instead_of_copy::AddInsteadOfCopy;
+pub use apt_instead_of_apt_get::AptInsteadOfAptGet;
+pub use bin_sh_replaced::BinShReplaced;
+pub use cd_in_run::CdInRun;
 pub use copied_archive_extracted::CopiedArchiveExtracted;
 pub use empty_label::EmptyLabel;
 pub use invalid_definition_description::InvalidDefinitionDescription;
@@ -35,3 +43,5 @@ pub use missing_label::MissingLabel;
 pub use no_empty_continuation::NoEmptyContinuation;
 pub use redundant_target_platform::RedundantTargetPlatform;
 pub use unknown_label::UnknownLabel;
+pub use wget_and_curl::WgetAndCurl;
+pub use wget_progress_bar::WgetProgressBar;

@@ -4,6 +4,7 @@ mod apt_lists_not_removed;
 mod apt_no_install_recommends;
 mod consecutive_run;
 mod pip_cache_dir;
+mod useradd_high_uid;
 mod yum_clean;
 
 pub use apk_add_cache::ApkAddCache;
@@ -11,4 +12,5 @@ pub use apt_lists_not_removed::AptListsNotRemoved;
 pub use apt_no_install_recommends::AptNoInstallRecommends;
 pub use consecutive_run::ConsecutiveRun;
 pub use pip_cache_dir::PipCacheDir;
+pub use useradd_high_uid::UseraddHighUid;
 pub use yum_clean::YumClean;
