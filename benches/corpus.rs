@@ -143,7 +143,7 @@ fn rules_section(sources: &[String]) {
         });
         times.push((d, meta.code, n));
     }
-    times.sort_by(|a, b| b.0.cmp(&a.0));
+    times.sort_by_key(|t| std::cmp::Reverse(t.0));
     let total: Duration = times.iter().map(|t| t.0).sum();
     println!(
         "rules: {:.1} ms in all, one core; slowest:",
