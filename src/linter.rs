@@ -75,7 +75,12 @@ pub fn lint_parsed(
 
 /// Look a rule up by code, name or alias.
 pub fn find_rule(selector: &str) -> Option<&'static dyn Rule> {
-    rules::all().iter().copied().find(|r| {
+    // the common case, a code: the registry is sorted by code
+    let all = rules::all();
+    if let Ok(i) = all.binary_search_by(|r| r.meta().code.cmp(selector)) {
+        return Some(all[i]);
+    }
+    all.iter().copied().find(|r| {
         let m = r.meta();
         m.code.eq_ignore_ascii_case(selector)
             || m.name.eq_ignore_ascii_case(selector)

@@ -62,6 +62,30 @@ pub fn commands_in<'s, 'a>(
     })
 }
 
+/// The shell commands that run one of `programs` (behind sudo/env/…), in source order. Much
+/// cheaper than walking every command when a rule is about a few programs.
+pub fn commands_running<'s, 'a>(
+    sem: &'s Semantic<'a>,
+    programs: &'s [&'s str],
+) -> Vec<Cmd<'s, 'a>> {
+    let mut v: Vec<Cmd<'s, 'a>> = sem
+        .commands_running(programs)
+        .map(|(index, script, command)| Cmd {
+            index,
+            script,
+            command,
+        })
+        .collect();
+    v.sort_by_key(|c| (c.index, c.command.span.start));
+    v
+}
+
+/// Does the file's text contain any of these words? A cheap test that lets a rule skip files
+/// that cannot trigger it.
+pub fn mentions_any(ctx: &Context<'_>, words: &[&str]) -> bool {
+    words.iter().any(|w| ctx.src.contains(w))
+}
+
 /// Every shell command of RUN `i`.
 pub fn commands_of<'s, 'a>(
     sem: &'s Semantic<'a>,
