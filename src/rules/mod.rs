@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod common;
+pub mod pm;
 pub mod reproducibility;
 pub mod security;
 pub mod size;
@@ -28,6 +29,15 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &security::MissingUser,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
+        &reproducibility::UnpinnedAptPackage,
+        &reproducibility::UnpinnedApkPackage,
+        &reproducibility::UnpinnedPipPackage,
+        &reproducibility::UnpinnedNpmPackage,
+        &reproducibility::UnpinnedGem,
+        &reproducibility::UnpinnedYumPackage,
+        &reproducibility::UnpinnedDnfPackage,
+        &reproducibility::UnpinnedZypperPackage,
+        &reproducibility::UnpinnedGoPackage,
     ];
     RULES
 }
