@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod common;
+pub mod correctness;
 pub mod pm;
 pub mod reproducibility;
 pub mod security;
@@ -18,6 +19,11 @@ pub fn all() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         &syntax::SyntaxError,
         &syntax::InvalidInstruction,
+        &correctness::AptGetMissingYes,
+        &correctness::YumMissingYes,
+        &correctness::DnfMissingYes,
+        &correctness::ZypperMissingNonInteractive,
+        &correctness::ZypperDistUpgrade,
         &size::AptListsNotRemoved,
         &size::AptNoInstallRecommends,
         &size::ApkAddCache,
