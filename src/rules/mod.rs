@@ -30,6 +30,9 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &size::PipCacheDir,
         &size::YumClean,
         &size::ConsecutiveRun,
+        &size::DnfClean,
+        &size::ZypperClean,
+        &size::YarnCacheClean,
         &cache::UnfilteredBuildContext,
         &security::RootUser,
         &security::MissingUser,
@@ -44,6 +47,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &reproducibility::UnpinnedDnfPackage,
         &reproducibility::UnpinnedZypperPackage,
         &reproducibility::UnpinnedGoPackage,
+        &reproducibility::AptUpgrade,
     ];
     RULES
 }

@@ -1,4 +1,5 @@
 //! DO5xx: builds that can change without the file changing.
+mod apt_upgrade;
 mod latest_base_image;
 mod package_pin;
 mod pin;
@@ -13,6 +14,7 @@ mod unpinned_yum_package;
 mod unpinned_zypper_package;
 mod untagged_base_image;
 
+pub use apt_upgrade::AptUpgrade;
 pub use latest_base_image::LatestBaseImage;
 pub use unpinned_apk_package::UnpinnedApkPackage;
 pub use unpinned_apt_package::UnpinnedAptPackage;
