@@ -172,6 +172,19 @@ impl<'s, 'a> PmCmd<'s, 'a> {
     }
 }
 
+/// `apt-get -s` and its synonyms: apt only shows what it would do, installs nothing and never
+/// asks.
+pub fn apt_simulates(pm: &PmCmd<'_, '_>) -> bool {
+    pm.has_option(&[
+        "-s",
+        "--simulate",
+        "--just-print",
+        "--dry-run",
+        "--recon",
+        "--no-act",
+    ])
+}
+
 /// A word that is one expansion and nothing else (`$PKGS`, `${PKGS}`, `"${PKGS[@]}"`,
 /// `$(cat list)`, `` `cat list` ``): it can stand for any number of words, pinned or not.
 pub fn is_whole_expansion(w: &Word<'_>) -> bool {

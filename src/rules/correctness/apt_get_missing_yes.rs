@@ -1,6 +1,6 @@
 use super::missing_yes::{Insert, YesCheck, check};
 use crate::rule::{Context, Rule};
-use crate::rules::pm::PmCmd;
+use crate::rules::pm::{PmCmd, apt_simulates};
 use crate::{declare_rule, rule_meta};
 
 declare_rule! {
@@ -14,7 +14,8 @@ declare_rule! {
     /// A build has no terminal to answer, so apt reads end of input and aborts: the build
     /// fails, or works today and fails when a dependency changes.
     ///
-    /// Not flagged: answers given on standard input (`yes | apt-get install …`), and stages
+    /// Not flagged: simulations (`apt-get install -s`, which never ask), answers given on
+    /// standard input (`yes | apt-get install …`), and stages
     /// where an earlier `RUN` sets `APT::Get::Assume-Yes` in apt's configuration (also
     /// `-o APT::Get::Assume-Yes=true` on the command). Every stage is looked at.
     ///
@@ -38,7 +39,8 @@ declare_rule! {
     ///
     /// ## Differences from hadolint
     /// hadolint (DL3014) only looks at `apt-get install`, not at removals, upgrades or `apt`,
-    /// and misses commands behind `sudo`, `env`, a full path or `sh -c`.
+    /// misses commands behind `sudo`, `env`, a full path or `sh -c`, and flags simulations
+    /// (`apt-get install -s`).
     pub AptGetMissingYes {
         code: "DO175",
         name: "apt-get-missing-yes",
@@ -53,7 +55,7 @@ declare_rule! {
 /// `-y`, `--yes`, `--assume-yes`, `-qq` (quiet level 2 implies yes), or the option set with
 /// `-o APT::Get::Assume-Yes=true`.
 fn answered(pm: &PmCmd<'_, '_>) -> bool {
-    if pm.has_option(&["-y", "--yes", "--assume-yes", "--force-yes"]) {
+    if pm.has_option(&["-y", "--yes", "--assume-yes", "--force-yes"]) || apt_simulates(pm) {
         return true;
     }
     let mut quiet = 0;

@@ -1,6 +1,6 @@
 use super::package_pin::{PinCheck, check};
 use crate::rule::{Context, Rule};
-use crate::rules::pm::PmCmd;
+use crate::rules::pm::{PmCmd, apt_simulates};
 use crate::shell::Word;
 use crate::{declare_rule, rule_meta};
 
@@ -17,10 +17,12 @@ declare_rule! {
     /// (and visible in review).
     ///
     /// Not flagged: `pkg=version` (wildcards like `pkg=1.2.*` included), a release selection
-    /// (`pkg/bookworm-backports`), local `.deb` files and paths (`./x.deb`), and operands that
-    /// are a single expansion (`$PACKAGES`, `$(cat list)`): their value is not known, and they
-    /// commonly carry pinned lists. The rule looks at every stage: an unpinned tool in a
-    /// builder stage changes what the build produces too.
+    /// (`pkg/bookworm-backports`), local `.deb` files and paths (`./x.deb`), simulations
+    /// (`apt-get install -s`), and operands that are a single expansion (`$PACKAGES`,
+    /// `$(cat list)`) whose value the file does not give: they commonly carry pinned lists.
+    /// When the file defines the variable (an assignment earlier in the `RUN`, `ENV`, an `ARG`
+    /// default), the words of its value are checked. The rule looks at every stage: an
+    /// unpinned tool in a builder stage changes what the build produces too.
     ///
     /// There is no fix: dockopt cannot know which version you test against.
     ///
@@ -39,10 +41,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Differences from hadolint
-    /// hadolint (DL3008) flags packages given by a variable (`apt-get install -y $PKGS`),
-    /// whose value it cannot see; dockopt does not. hadolint also misses installs behind
-    /// `sudo`, `env`, a full path (`/usr/bin/apt-get`) or `sh -c`, and `apt install`;
-    /// dockopt flags them.
+    /// hadolint (DL3008) flags every package given by a variable (`apt-get install -y
+    /// $PKGS`) without reading its value; dockopt reads it when the file defines it and
+    /// leaves it alone otherwise. hadolint also misses installs behind `sudo`, `env`, a full
+    /// path (`/usr/bin/apt-get`) or `sh -c`, and `apt install`, and flags simulations
+    /// (`apt-get install -s`); dockopt does the opposite.
     pub UnpinnedAptPackage {
         code: "DO503",
         name: "unpinned-apt-package",
@@ -55,7 +58,8 @@ declare_rule! {
 }
 
 fn packages<'s, 'a>(pm: &PmCmd<'s, 'a>) -> Option<Vec<&'s Word<'a>>> {
-    pm.sub_is(&["install"]).then(|| pm.args_after(1).collect())
+    // a simulation (`-s`) installs nothing
+    (pm.sub_is(&["install"]) && !apt_simulates(pm)).then(|| pm.args_after(1).collect())
 }
 
 fn pinned(p: &str) -> bool {

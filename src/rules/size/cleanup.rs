@@ -52,10 +52,18 @@ pub fn check(ctx: &mut Context<'_>, spec: &CleanupCheck) {
             }
             let Some(first) = first else { continue };
             let last = last.as_ref().unwrap_or(&first);
-            let fix = (spec.fix)(ctx, last).and_then(|(cmd, applicability)| {
-                append_to_run(ctx, sem.instructions[i], &cmd)
-                    .map(|e| Fix::new(applicability, format!("add `{cmd}`"), vec![e]))
-            });
+            // appending the cleanup runs it whatever branch ran: only when the commands that
+            // filled the cache run unconditionally (so the program is there)
+            let unconditional = commands_of(sem, i)
+                .filter(|c| (spec.fills)(c))
+                .all(|c| c.command.depth == 0 && !c.command.function);
+            let fix =
+                (spec.fix)(ctx, last)
+                    .filter(|_| unconditional)
+                    .and_then(|(cmd, applicability)| {
+                        append_to_run(ctx, sem.instructions[i], &cmd)
+                            .map(|e| Fix::new(applicability, format!("add `{cmd}`"), vec![e]))
+                    });
             ctx.report_fix(
                 first.span(sem, first.command.span),
                 spec.message,

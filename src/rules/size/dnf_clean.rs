@@ -35,6 +35,8 @@ declare_rule! {
     /// Safe: appends `&& dnf clean all` (with the program that installed: `microdnf clean
     /// all`, `tdnf clean all`); only caches are removed. Not offered for exec-form or heredoc
     /// `RUN`s.
+    /// Not offered either when the install runs only on some paths (inside `if`, a loop, a
+    /// subshell or `sh -c`): the appended cleanup would run on every path.
     ///
     /// ## Differences from hadolint
     /// hadolint (DL3040) flags every stage, builder stages whose layers never ship included,

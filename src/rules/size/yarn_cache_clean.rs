@@ -43,6 +43,9 @@ declare_rule! {
     /// global add`): Yarn 1 copies packages into `node_modules`, so only the cache goes.
     /// Unsafe otherwise: with Yarn 2+ and Plug'n'Play the app loads its packages from the
     /// cache, and cleaning it breaks the image.
+    /// Not offered for exec-form or heredoc `RUN`s, or when the install runs only on some
+    /// paths (inside `if`, a loop, a subshell or `sh -c`): the cleanup would run on every
+    /// path.
     ///
     /// ## Differences from hadolint
     /// hadolint (DL3060) does not look at a bare `yarn` or `yarn add`, and flags Yarn 2+

@@ -34,6 +34,8 @@ declare_rule! {
     /// ## Fix safety
     /// Safe: appends `&& zypper clean --all`, which removes the metadata and package caches
     /// and nothing else. Not offered for exec-form or heredoc `RUN`s.
+    /// Not offered either when the install runs only on some paths (inside `if`, a loop, a
+    /// subshell or `sh -c`): the appended cleanup would run on every path.
     ///
     /// ## Differences from hadolint
     /// hadolint (DL3036) flags every stage, builder stages whose layers never ship included,
