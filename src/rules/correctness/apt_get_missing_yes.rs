@@ -111,7 +111,7 @@ const SPEC: YesCheck = YesCheck {
     never_ask: &[],
     asks,
     answered,
-    config: "apt::get::assume-yes",
+    config: &["apt::get::assume-yes", "apt.conf"],
     option: "-y",
     insert: Insert::AfterSub,
     message: "apt will ask for confirmation, and the build cannot answer",

@@ -92,7 +92,7 @@ const SPEC: YesCheck = YesCheck {
     never_ask: &["microdnf"],
     asks,
     answered,
-    config: "assumeyes",
+    config: &["assumeyes", ".conf"],
     option: "-y",
     insert: Insert::AfterSub,
     message: "dnf will ask for confirmation, and the build cannot answer",

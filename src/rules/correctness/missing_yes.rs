@@ -26,9 +26,10 @@ pub struct YesCheck {
     pub asks: fn(&PmCmd<'_, '_>) -> bool,
     /// Does the command answer the question already?
     pub answered: fn(&PmCmd<'_, '_>) -> bool,
-    /// Text that, in an earlier `RUN` of the stage (or of its base stages), configures the
-    /// manager to assume yes (`APT::Get::Assume-Yes`, `assumeyes`); compared ignoring case.
-    pub config: &'static str,
+    /// Texts that, together in a `RUN` of the stage up to this one (or of its base stages),
+    /// configure the manager to assume yes (`APT::Get::Assume-Yes` written to `apt.conf`);
+    /// lower case, compared ignoring case. Empty: no such configuration.
+    pub config: &'static [&'static str],
     /// The option the fix adds, and where.
     pub option: &'static str,
     pub insert: Insert,
@@ -36,10 +37,13 @@ pub struct YesCheck {
     pub help: &'static str,
 }
 
-/// Does a `RUN` of the stage of instruction `i` up to it (or of its base stages) mention
-/// `needle` (lower case)?
-fn configured(ctx: &Context<'_>, i: usize, needle: &str) -> bool {
+/// Does a `RUN` of the stage of instruction `i` up to it (or of its base stages) mention all
+/// of `needles` (lower case)?
+fn configured(ctx: &Context<'_>, i: usize, needles: &[&str]) -> bool {
     let sem = ctx.semantic;
+    if needles.is_empty() {
+        return false;
+    }
     let Some(mut stage) = sem.stage_of[i] else {
         return false;
     };
@@ -48,8 +52,11 @@ fn configured(ctx: &Context<'_>, i: usize, needle: &str) -> bool {
         let s = &sem.stages[stage];
         for j in s.from + 1..upto {
             let ins = sem.instructions[j];
-            if is_run(ins) && ins.text.to_ascii_lowercase().contains(needle) {
-                return true;
+            if is_run(ins) {
+                let text = ins.text.to_ascii_lowercase();
+                if needles.iter().all(|n| text.contains(n)) {
+                    return true;
+                }
             }
         }
         match s.base.kind {

@@ -89,7 +89,7 @@ const SPEC: YesCheck = YesCheck {
     never_ask: &[],
     asks,
     answered,
-    config: "assumeyes",
+    config: &["assumeyes", ".conf"],
     option: "-y",
     insert: Insert::AfterSub,
     message: "yum will ask for confirmation, and the build cannot answer",

@@ -74,7 +74,7 @@ const SPEC: YesCheck = YesCheck {
     never_ask: &[],
     asks,
     answered,
-    config: "\0",
+    config: &[],
     option: "--non-interactive",
     insert: Insert::AfterProgram,
     message: "zypper will ask for confirmation, and the build cannot answer",
