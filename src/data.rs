@@ -86,6 +86,12 @@ pub struct PackageManager {
     pub cache_dirs: Vec<String>,
     pub cleanup: Vec<String>,
     pub pin: String,
+    /// Options that take the next word as their value when it is not attached.
+    #[serde(default)]
+    pub value_flags: Vec<String>,
+    /// Options are whole words after one dash (`-ldflags`), never one-letter clusters.
+    #[serde(default)]
+    pub long_single_dash: bool,
 }
 
 /// `rules/package-managers.toml`, by manager name (`apt-get`, `apk`, …).
@@ -99,10 +105,21 @@ pub fn package_managers() -> &'static BTreeMap<String, PackageManager> {
 
 /// The manager a program name runs (`apt-get` → apt-get, `pip3` → pip, `microdnf` → dnf).
 pub fn package_manager(program: &str) -> Option<(&'static str, &'static PackageManager)> {
-    package_managers()
-        .iter()
-        .find(|(_, m)| m.commands.iter().any(|c| c == program))
-        .map(|(n, m)| (n.as_str(), m))
+    type ByProgram =
+        std::collections::HashMap<&'static str, (&'static str, &'static PackageManager)>;
+    static BY_PROGRAM: OnceLock<ByProgram> = OnceLock::new();
+    BY_PROGRAM
+        .get_or_init(|| {
+            let mut m = ByProgram::new();
+            for (name, pm) in package_managers() {
+                for c in &pm.commands {
+                    m.entry(c.as_str()).or_insert((name.as_str(), pm));
+                }
+            }
+            m
+        })
+        .get(program)
+        .copied()
 }
 
 #[cfg(test)]
@@ -120,6 +137,16 @@ mod pm_tests {
         }
         assert_eq!(super::package_manager("pip3").unwrap().0, "pip");
         assert_eq!(super::package_manager("microdnf").unwrap().0, "dnf");
+        assert!(super::package_manager("make").is_none());
+        for (name, m) in pms {
+            for f in &m.value_flags {
+                assert!(f.starts_with('-') && f.len() >= 2, "{name}: {f}");
+                assert!(
+                    m.long_single_dash || f.len() == 2 || f.starts_with("--"),
+                    "{name}: {f}"
+                );
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod common;
 pub mod correctness;
 pub mod maintainability;
+pub mod pm;
 pub mod reproducibility;
 pub mod resolve;
 pub mod security;
@@ -46,12 +47,20 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &correctness::ExposeInvalidFormat,
         &correctness::PipeWithoutPipefail,
         &correctness::SystemCommandInRun,
+        &correctness::AptGetMissingYes,
+        &correctness::YumMissingYes,
+        &correctness::DnfMissingYes,
+        &correctness::ZypperMissingNonInteractive,
+        &correctness::ZypperDistUpgrade,
         &size::AptListsNotRemoved,
         &size::AptNoInstallRecommends,
         &size::ApkAddCache,
         &size::PipCacheDir,
         &size::YumClean,
         &size::ConsecutiveRun,
+        &size::DnfClean,
+        &size::ZypperClean,
+        &size::YarnCacheClean,
         &size::UseraddHighUid,
         &cache::UnfilteredBuildContext,
         &cache::CopyBeforeInstall,
@@ -70,6 +79,16 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &security::DownloadPipedToShell,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
+        &reproducibility::UnpinnedAptPackage,
+        &reproducibility::UnpinnedApkPackage,
+        &reproducibility::UnpinnedPipPackage,
+        &reproducibility::UnpinnedNpmPackage,
+        &reproducibility::UnpinnedGem,
+        &reproducibility::UnpinnedYumPackage,
+        &reproducibility::UnpinnedDnfPackage,
+        &reproducibility::UnpinnedZypperPackage,
+        &reproducibility::UnpinnedGoPackage,
+        &reproducibility::AptUpgrade,
         &reproducibility::UntrustedRegistry,
         &reproducibility::DisallowedBaseImage,
         &maintainability::CopiedArchiveExtracted,
