@@ -89,6 +89,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &reproducibility::UnpinnedZypperPackage,
         &reproducibility::UnpinnedGoPackage,
         &reproducibility::AptUpgrade,
+        &reproducibility::UnpinnedTdnfPackage,
         &reproducibility::UntrustedRegistry,
         &reproducibility::DisallowedBaseImage,
         &maintainability::CopiedArchiveExtracted,

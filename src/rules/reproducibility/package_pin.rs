@@ -18,6 +18,8 @@ pub struct PinCheck {
     pub pinned: fn(&str) -> bool,
     /// The help text for the first unpinned package.
     pub help: fn(&str) -> String,
+    /// Which programs of those managers this rule covers (by program name); `None`: all.
+    pub programs: Option<fn(&str) -> bool>,
 }
 
 /// Report every `RUN` (and `ONBUILD RUN`) that installs unpinned packages, once, at the first
@@ -32,6 +34,11 @@ pub fn check(ctx: &mut Context<'_>, spec: &PinCheck) {
         for c in commands_of(sem, i) {
             let Some(pm) = manager(&c) else { continue };
             if !spec.managers.contains(&pm.name) {
+                continue;
+            }
+            if let Some(f) = spec.programs
+                && !c.program().is_some_and(f)
+            {
                 continue;
             }
             let Some(packages) = (spec.packages)(&pm) else {

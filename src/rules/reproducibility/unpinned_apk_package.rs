@@ -66,6 +66,7 @@ const SPEC: PinCheck = PinCheck {
     packages,
     pinned,
     help,
+    programs: None,
 };
 
 impl Rule for UnpinnedApkPackage {

@@ -4,7 +4,8 @@ use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `dnf install` (also `microdnf`, `dnf5`, `tdnf`) of packages without a version (`httpd` instead of
+    /// Flags `dnf install` (also `microdnf`, `dnf5`; `tdnf` has its own rule,
+    /// `unpinned-tdnf-package`) of packages without a version (`httpd` instead of
     /// `httpd-2.4.63`), and `dnf module install` of a module without a stream
     /// (`nodejs` instead of `nodejs:20`). One finding per `RUN`, listing them.
     ///
@@ -58,6 +59,7 @@ const SPEC: PinCheck = PinCheck {
     packages: rpm_packages,
     pinned: rpm_pinned,
     help,
+    programs: Some(|p| p != "tdnf"),
 };
 
 impl Rule for UnpinnedDnfPackage {

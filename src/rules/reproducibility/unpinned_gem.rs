@@ -80,6 +80,7 @@ const SPEC: PinCheck = PinCheck {
     packages,
     pinned,
     help,
+    programs: None,
 };
 
 impl Rule for UnpinnedGem {

@@ -93,6 +93,7 @@ const SPEC: PinCheck = PinCheck {
     packages,
     pinned,
     help,
+    programs: None,
 };
 
 impl Rule for UnpinnedNpmPackage {

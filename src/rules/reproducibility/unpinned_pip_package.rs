@@ -92,6 +92,7 @@ const SPEC: PinCheck = PinCheck {
     packages,
     pinned,
     help,
+    programs: None,
 };
 
 impl Rule for UnpinnedPipPackage {

@@ -58,6 +58,7 @@ const SPEC: PinCheck = PinCheck {
     packages: rpm_packages,
     pinned: rpm_pinned,
     help,
+    programs: None,
 };
 
 impl Rule for UnpinnedYumPackage {

@@ -78,6 +78,7 @@ const SPEC: PinCheck = PinCheck {
     packages,
     pinned,
     help,
+    programs: None,
 };
 
 impl Rule for UnpinnedZypperPackage {
