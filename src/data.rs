@@ -105,21 +105,26 @@ pub fn package_managers() -> &'static BTreeMap<String, PackageManager> {
 
 /// The manager a program name runs (`apt-get` → apt-get, `pip3` → pip, `microdnf` → dnf).
 pub fn package_manager(program: &str) -> Option<(&'static str, &'static PackageManager)> {
-    type ByProgram =
-        std::collections::HashMap<&'static str, (&'static str, &'static PackageManager)>;
+    // A sorted table and a binary search: this runs for many commands of every file, and a
+    // handful of string comparisons is cheaper than hashing the name.
+    type ByProgram = Vec<(&'static str, &'static str, &'static PackageManager)>;
     static BY_PROGRAM: OnceLock<ByProgram> = OnceLock::new();
-    BY_PROGRAM
-        .get_or_init(|| {
-            let mut m = ByProgram::new();
-            for (name, pm) in package_managers() {
-                for c in &pm.commands {
-                    m.entry(c.as_str()).or_insert((name.as_str(), pm));
+    let table = BY_PROGRAM.get_or_init(|| {
+        let mut v = ByProgram::new();
+        for (name, pm) in package_managers() {
+            for c in &pm.commands {
+                if !v.iter().any(|(p, _, _)| p == c) {
+                    v.push((c.as_str(), name.as_str(), pm));
                 }
             }
-            m
-        })
-        .get(program)
-        .copied()
+        }
+        v.sort_by_key(|e| e.0);
+        v
+    });
+    table
+        .binary_search_by(|e| e.0.cmp(program))
+        .ok()
+        .map(|i| (table[i].1, table[i].2))
 }
 
 #[cfg(test)]

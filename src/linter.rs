@@ -19,8 +19,9 @@ pub struct BuildContext {
     /// The ignore file that applies (`<name>.dockerignore` beside the Dockerfile, else
     /// `.dockerignore` at the context root): its path and content.
     pub ignore_file: Option<(PathBuf, String)>,
-    /// Names of the entries at the top of the context (`.git`, `node_modules`, `src`, …).
-    pub entries: Vec<String>,
+    /// Names of the entries at the top of the context (`.git`, `node_modules`, `src`, …),
+    /// sorted; shared by every Dockerfile of the context.
+    pub entries: std::sync::Arc<[String]>,
 }
 
 /// Everything one lint produces.

@@ -203,7 +203,7 @@ pub fn build_context(
         BuildContext {
             root: Some(root.clone()),
             ignore_file,
-            entries,
+            entries: entries.into(),
         }
     });
     let mut ctx = base.clone();

@@ -34,6 +34,41 @@ fn is_python_name(p: &str) -> bool {
         .is_some_and(|v| v.bytes().all(|c| c.is_ascii_digit() || c == b'.'))
 }
 
+/// The commands of instruction `i` that run a package manager (found once per file).
+pub fn pm_commands_of<'s, 'a>(
+    sem: &'s Semantic<'a>,
+    i: usize,
+) -> impl Iterator<Item = Cmd<'s, 'a>> + 's {
+    let idx = sem.pm_index.get_or_init(|| {
+        let mut v = Vec::new();
+        for (si, script) in sem.scripts.iter().enumerate() {
+            for (ci, command) in script.script.commands.iter().enumerate() {
+                let c = Cmd {
+                    index: script.index,
+                    script,
+                    command,
+                };
+                if manager(&c).is_some() {
+                    v.push((script.index as u32, si as u32, ci as u32));
+                }
+            }
+        }
+        v
+    });
+    let start = idx.partition_point(|e| (e.0 as usize) < i);
+    idx[start..]
+        .iter()
+        .take_while(move |e| e.0 as usize == i)
+        .map(move |&(_, si, ci)| {
+            let script = &sem.scripts[si as usize];
+            Cmd {
+                index: i,
+                script,
+                command: &script.script.commands[ci as usize],
+            }
+        })
+}
+
 /// The package manager `cmd` runs, if any.
 pub fn manager<'s, 'a>(cmd: &Cmd<'s, 'a>) -> Option<PmCmd<'s, 'a>> {
     let argv = cmd.argv();

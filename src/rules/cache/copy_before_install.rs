@@ -189,7 +189,7 @@ fn move_fix(ctx: &Context<'_>, copy: usize, run: usize, manifests: &[String]) ->
         .filter(|f| matches!(f.name(), "chown" | "chmod" | "link"))
         .map(|f| c.text_of(f.token))
         .collect();
-    let style = &sem.style;
+    let style = sem.style();
     let mut manifest_copy = String::from(style.keyword(Kind::Copy));
     for f in &flags {
         manifest_copy.push(' ');
@@ -255,7 +255,7 @@ fn insert_fix(
         d if d.ends_with('/') => d.to_string(),
         d => format!("{d}/"),
     };
-    let style = &sem.style;
+    let style = sem.style();
     let text = format!(
         "{copy} {files} {dest}{nl}{run} {command}{nl}",
         copy = style.keyword(Kind::Copy),

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Edit, Fix};
 use crate::rule::Context;
-use crate::rules::common::{Cmd, commands_of, is_run};
+use crate::rules::common::{Cmd, is_run};
 use crate::rules::pm::{PmCmd, manager};
 use crate::semantic::BaseKind;
 use crate::shell::{Sep, Word};
@@ -92,7 +92,7 @@ pub fn check(ctx: &mut Context<'_>, spec: &YesCheck) {
         let mut first = None;
         let mut edits = Vec::new();
         let mut all_fixable = true;
-        for c in commands_of(sem, i) {
+        for c in crate::rules::pm::pm_commands_of(sem, i) {
             let Some(pm) = manager(&c) else { continue };
             if !spec.managers.contains(&pm.name)
                 || spec.never_ask.contains(&pm.program)

@@ -1,5 +1,4 @@
 use crate::rule::{Context, Rule};
-use crate::rules::common::commands_of;
 use crate::rules::pm::manager;
 use crate::{declare_rule, rule_meta};
 
@@ -45,7 +44,7 @@ impl Rule for ZypperDistUpgrade {
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
         for i in 0..sem.instructions.len() {
-            let found = commands_of(sem, i).find(|c| {
+            let found = crate::rules::pm::pm_commands_of(sem, i).find(|c| {
                 manager(c)
                     .is_some_and(|pm| pm.name == "zypper" && pm.sub_is(&["dist-upgrade", "dup"]))
             });

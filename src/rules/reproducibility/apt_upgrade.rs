@@ -1,5 +1,4 @@
 use crate::rule::{Context, Rule};
-use crate::rules::common::commands_of;
 use crate::rules::pm::manager;
 use crate::{declare_rule, rule_meta};
 
@@ -53,7 +52,7 @@ impl Rule for AptUpgrade {
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
         for i in 0..sem.instructions.len() {
-            for c in commands_of(sem, i) {
+            for c in crate::rules::pm::pm_commands_of(sem, i) {
                 let Some(pm) = manager(&c) else { continue };
                 if !matches!(pm.name, "apt-get" | "apt") {
                     continue;

@@ -2,7 +2,6 @@
 //! packages without a version, listing them.
 
 use crate::rule::Context;
-use crate::rules::common::commands_of;
 use crate::rules::pm::{PmCmd, is_whole_expansion, manager, variable_value};
 use crate::shell::Word;
 use crate::syntax::Span;
@@ -31,7 +30,7 @@ pub fn check(ctx: &mut Context<'_>, spec: &PinCheck) {
     for i in 0..sem.instructions.len() {
         let mut first: Option<Span> = None;
         let mut names: Vec<String> = Vec::new();
-        for c in commands_of(sem, i) {
+        for c in crate::rules::pm::pm_commands_of(sem, i) {
             let Some(pm) = manager(&c) else { continue };
             if !spec.managers.contains(&pm.name) {
                 continue;

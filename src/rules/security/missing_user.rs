@@ -170,7 +170,7 @@ fn created_user(sem: &Semantic<'_>, stage: &Stage<'_>) -> Option<(String, Option
 /// the final CMD/ENTRYPOINT.
 fn user_fix(ctx: &Context<'_>, stage: &Stage<'_>, root: &Stage<'_>) -> Option<Fix> {
     let sem = ctx.semantic;
-    let style = &sem.style;
+    let style = sem.style();
     // `--chown=<name>` needs the user to exist when the COPY runs: only copies after the RUN
     // that creates it (or after FROM when we create it there) get one.
     let mut chown_from = sem.body(stage).start;

@@ -35,6 +35,10 @@ pub fn check(ctx: &mut Context<'_>, spec: &CleanupCheck) {
             if spec.cache_dirs.iter().any(|d| has_cache_mount(ins, d)) {
                 continue;
             }
+            // nothing fills a package cache without a package manager
+            if crate::rules::pm::pm_commands_of(sem, i).next().is_none() {
+                continue;
+            }
             // the first filling command not followed by a cleanup, and the last filling one
             let mut first: Option<Cmd<'_, '_>> = None;
             let mut last: Option<Cmd<'_, '_>> = None;
