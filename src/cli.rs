@@ -38,6 +38,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// Write a commented `dockopt.toml` to start from (never overwrites an existing one).
+    Init {
+        /// Folder to write it in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print a shell completion script: `dockopt completions bash > /etc/bash_completion.d/dockopt`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -1,7 +1,9 @@
 //! Command implementations: the edge where files, configuration, threads and terminals are
 //! handled. The core (`linter`, `fix`) stays a pure function of text and settings.
 
+pub mod completions;
 pub mod fix;
+pub mod init;
 pub mod lint;
 pub mod parse;
 pub mod rules;
