@@ -77,7 +77,15 @@ fn settings() -> insta::Settings {
 fn lint_formats() {
     let t = tree();
     settings().bind(|| {
-        for fmt in ["concise", "json", "github", "checkstyle", "gitlab", "human"] {
+        for fmt in [
+            "concise",
+            "json",
+            "github",
+            "checkstyle",
+            "gitlab",
+            "markdown",
+            "human",
+        ] {
             let r = run(t.path(), &["lint", "--format", fmt], None);
             assert_eq!(r.code, 1, "{fmt}: findings exit 1\n{}", snap(&r));
             insta::assert_snapshot!(format!("lint_{fmt}"), snap(&r));
