@@ -28,7 +28,7 @@ pub const SKIP_DIRS: &[&str] = &[
 ];
 
 /// Extensions that mark a file as something other than a Dockerfile.
-const NOT_DOCKERFILE_EXT: &[&str] = &[
+pub const NOT_DOCKERFILE_EXT: &[&str] = &[
     "dockerignore",
     "md",
     "markdown",
