@@ -31,7 +31,9 @@ fn the_hooks_are_lint_and_fix() {
         assert_eq!(h["require_serial"].as_bool(), Some(true));
     }
     // the binary pre-commit installs is the one the entries name
-    let manifest = std::fs::read_to_string("Cargo.toml").unwrap();
+    let manifest = std::fs::read_to_string("Cargo.toml")
+        .unwrap()
+        .replace("\r\n", "\n");
     assert!(
         manifest.contains("[[bin]]\nname = \"dockopt\""),
         "{manifest}"
