@@ -194,8 +194,8 @@ impl Runner {
         self.root().join("work/repo")
     }
 
-    /// Publish a release of the test's dockopt (its stand-in) for this platform, as release.yml names
-    /// its assets, at `<server>/acme/dockopt/releases/download/<tag>/` (and `latest/download/`).
+    /// Publish a release of the test's dockopt (its stand-in), packed by the release workflow's
+    /// own script, at `<server>/acme/dockopt/releases/download/<tag>/` and `…/latest/download/`.
     fn publish(&self, tag: &str) {
         let (_, _, target) = platform();
         for dir in [
@@ -203,15 +203,13 @@ impl Runner {
             "server/acme/dockopt/releases/latest/download".to_string(),
         ] {
             let dir = self.root().join(dir);
-            std::fs::create_dir_all(&dir).unwrap();
             sh(
                 &format!(
-                    "cp {shim:?} dockopt && tar -czf dockopt-{target}.tar.gz dockopt && rm dockopt\n\
-                     if command -v sha256sum >/dev/null; then sum='sha256sum'; else sum='shasum -a 256'; fi\n\
-                     $sum dockopt-{target}.tar.gz > dockopt-{target}.tar.gz.sha256",
-                    shim = self.root().join("dockopt-shim")
+                    "bash {script:?} {target} {shim:?} {dir:?}",
+                    script = Path::new(REPO).join(".github/release/package.sh"),
+                    shim = self.root().join("dockopt-shim"),
                 ),
-                &dir,
+                self.root(),
             );
         }
     }

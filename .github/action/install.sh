@@ -12,14 +12,14 @@
 #   RUNNER_TEMP            where to install (default: a temporary folder)
 #   GITHUB_OUTPUT, GITHUB_PATH   where the step's outputs (path, version, source) and PATH go
 #   DOCKOPT_REPOSITORY     OWNER/REPO whose releases to use (default: from GITHUB_ACTION_PATH,
-#                          else dockopt/dockopt)
+#                          else GITHUB_REPOSITORY for a local action, else dockopt/dockopt)
 #   DOCKOPT_DOWNLOAD_URL   base of the releases (default: $GITHUB_SERVER_URL/OWNER/REPO/releases);
 #                          assets are <base>/download/v<version>/<asset> and
 #                          <base>/latest/download/<asset>
 #
-# Release assets (made by .github/workflows/release.yml): dockopt-<target>.tar.gz (a .zip on
-# Windows) holding the binary at the top, and dockopt-<target>.<ext>.sha256 holding
-# "<hex digest>  <asset name>".
+# Release assets (made by .github/release/package.sh in .github/workflows/release.yml):
+# dockopt-<target>.tar.gz (a .zip on Windows) holding the binary at the top, and
+# dockopt-<target>.<ext>.sha256 holding "<hex digest>  <asset name>".
 #
 # A checksum that does not match stops the step: nothing is installed and nothing is built
 # instead. A missing asset (no release for this version or platform, or no network) falls back
@@ -51,7 +51,8 @@ case "$action_path" in
     action_repo="$owner/$name"
     ;;
 esac
-repository=${DOCKOPT_REPOSITORY:-${action_repo:-dockopt/dockopt}}
+# A local action (uses: ./) is the repository being built.
+repository=${DOCKOPT_REPOSITORY:-${action_repo:-${GITHUB_REPOSITORY:-dockopt/dockopt}}}
 
 semver='^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$'
 if [ -z "$version" ]; then
