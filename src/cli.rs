@@ -88,6 +88,10 @@ pub struct CommonArgs {
     /// File name to report for stdin, and to find its context and config by.
     #[arg(long)]
     pub stdin_filename: Option<PathBuf>,
+    /// Apply the config's `exclude` to files named on the command line too (for pre-commit and
+    /// other tools that pass every file).
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 #[derive(Args, Debug)]

@@ -403,3 +403,48 @@ fn completions() {
         );
     }
 }
+
+#[test]
+fn force_exclude_applies_exclude_to_named_files() {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    std::fs::create_dir_all(p.join("vendor/lib")).unwrap();
+    std::fs::create_dir_all(p.join("app")).unwrap();
+    std::fs::write(p.join("dockopt.toml"), "exclude = [\"vendor/**\"]\n").unwrap();
+    std::fs::write(p.join("vendor/lib/Dockerfile"), "FROM python\n").unwrap();
+    std::fs::write(p.join("app/Dockerfile"), "FROM node\n").unwrap();
+    let args = |extra: &[&'static str]| {
+        let mut a = vec!["lint", "--format", "concise", "--select", "DO501"];
+        a.extend_from_slice(extra);
+        a.extend(["vendor/lib/Dockerfile", "app/Dockerfile"]);
+        a
+    };
+    // named files are linted whatever `exclude` says…
+    let r = run(p, &args(&[]), None);
+    assert!(r.stdout.contains("vendor/lib/Dockerfile"), "{}", snap(&r));
+    // …unless --force-exclude
+    let r = run(p, &args(&["--force-exclude"]), None);
+    assert_eq!(r.code, 1, "{}", snap(&r));
+    assert!(!r.stdout.contains("vendor/"), "{}", snap(&r));
+    assert!(r.stdout.contains("app/Dockerfile"), "{}", snap(&r));
+    // the globs are relative to the config's folder, wherever dockopt runs
+    let r = run(
+        &p.join("vendor"),
+        &[
+            "lint",
+            "--force-exclude",
+            "--select",
+            "DO501",
+            "lib/Dockerfile",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", snap(&r));
+    // fix too
+    let r = run(
+        p,
+        &["fix", "--force-exclude", "vendor/lib/Dockerfile"],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", snap(&r));
+}

@@ -64,12 +64,13 @@ pub fn session(args: &CommonArgs) -> miette::Result<Session> {
         .as_ref()
         .and_then(|p| p.parent().map(Path::to_path_buf))
         .unwrap_or_else(|| PathBuf::from("."));
-    let discovery = Discovery::new(
+    let mut discovery = Discovery::new(
         config.include.as_deref().unwrap_or_default(),
         config.exclude.as_deref().unwrap_or_default(),
         base,
     )
     .map_err(|e| miette::miette!("bad include/exclude glob: {e}"))?;
+    discovery.force_exclude = args.force_exclude;
     Ok(Session {
         config,
         config_path,

@@ -5,7 +5,9 @@
 # dockopt with `cargo install --path .` and runs both hooks (dockopt, then dockopt-fix).
 #
 #   1st run: `dockopt lint` fails on the findings; `dockopt fix --write` fixes them (pre-commit
-#            fails the hook because it changed files). Dockerfile.md is not passed to either.
+#            fails the hook because it changed files). Dockerfile.md is not passed to either
+#            (not a Dockerfile name), and vendor/Dockerfile is not linted (dockopt.toml excludes
+#            it; the hooks pass --force-exclude).
 #   2nd run: both hooks pass on the fixed files.
 #
 # What is tested is this checkout's git HEAD: try-repo clones the repository. Changes to tracked
@@ -64,6 +66,10 @@ printf 'FROM alpine:3.20\nRUN apk add curl\nRUN echo done\nUSER 10001\nCMD ["sh"
 printf 'FROM alpine:3.20\nWORKDIR /app\nRUN apk add git\nUSER 10001\nCMD ["sh"]\n' >docker/api.Dockerfile
 # Not a Dockerfile by name: the hooks must not pass it (linted, it would fail the run).
 printf 'FROM python\nRUN apk add curl\n' >Dockerfile.md
+# Excluded by dockopt.toml: pre-commit names it, --force-exclude keeps it out.
+mkdir -p vendor
+printf 'FROM python\nRUN apk add curl\n' >vendor/Dockerfile
+printf 'exclude = ["vendor/**"]\n' >dockopt.toml
 git add -A
 git commit -q -m "a project with Dockerfiles"
 
@@ -88,10 +94,12 @@ grep -q 'files were modified by this hook' "$log" || fail "the fix hook changed 
 grep -q 'DO203' "$log" || fail "the lint hook did not report DO203"
 grep -q 'docker/api.Dockerfile' "$log" || fail "docker/api.Dockerfile was not linted"
 if grep -q 'Dockerfile\.md' "$log"; then fail "Dockerfile.md was passed to a hook"; fi
+if grep -q 'vendor/Dockerfile' "$log"; then fail "vendor/Dockerfile (excluded by dockopt.toml) was linted"; fi
 expected=$'FROM alpine:3.20\nRUN apk add --no-cache curl \\\n    && echo done\nUSER 10001\nCMD ["sh"]'
 [ "$(cat Dockerfile)" = "$expected" ] || fail "Dockerfile was not fixed as expected: $(cat Dockerfile)"
 grep -q -- '--no-cache git' docker/api.Dockerfile || fail "docker/api.Dockerfile was not fixed"
 [ "$(cat Dockerfile.md)" = $'FROM python\nRUN apk add curl' ] || fail "Dockerfile.md was changed"
+[ "$(cat vendor/Dockerfile)" = $'FROM python\nRUN apk add curl' ] || fail "vendor/Dockerfile was changed"
 
 git add -A
 git commit -q -m "dockopt fix"
