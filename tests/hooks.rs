@@ -23,7 +23,10 @@ fn the_hooks_are_lint_and_fix() {
     assert_eq!(ids, ["dockopt", "dockopt-fix"]);
     // --force-exclude: dockopt.toml's `exclude` applies to the files pre-commit names
     assert_eq!(field(&hooks[0], "entry"), "dockopt lint --force-exclude");
-    assert_eq!(field(&hooks[1], "entry"), "dockopt fix --write --force-exclude");
+    assert_eq!(
+        field(&hooks[1], "entry"),
+        "dockopt fix --write --force-exclude"
+    );
     for h in &hooks {
         assert_eq!(field(h, "language"), "rust");
         assert_eq!(field(h, "files"), field(&hooks[0], "files"));
