@@ -10,9 +10,9 @@
 #            it; the hooks pass --force-exclude).
 #   2nd run: both hooks pass on the fixed files.
 #
-# What is tested is this checkout's git HEAD: try-repo clones the repository. Changes to tracked
-# files that are not committed yet are included (try-repo commits them to a shadow copy), but
-# files never `git add`ed are not seen. CI runs it on a clean clone.
+# What is tested is this checkout's committed HEAD (try-repo clones the repository at that
+# commit, given with --ref so both runs see the same one): uncommitted changes are NOT seen;
+# commit first. CI runs it on a clean clone.
 #
 # Exit status: 0 passed, 1 failed, 77 skipped (no python3/venv, git or cargo, or pre-commit could
 # not be installed from PyPI); the reason is printed as "SKIPPED: …".
@@ -46,9 +46,10 @@ if ! "$work/venv/bin/python" -m pip install -q "pre-commit${PRE_COMMIT_VERSION:+
   skip "pre-commit could not be installed from PyPI (no network?)"
 fi
 pc="$work/venv/bin/pre-commit"
-echo "pre-commit $("$pc" --version | awk '{print $2}'), testing $repo at $(git -C "$repo" rev-parse --short HEAD)"
+rev=$(git -C "$repo" rev-parse HEAD)
+echo "pre-commit $("$pc" --version | awk '{print $2}'), testing $repo at ${rev:0:12} (its HEAD)"
 if [ -n "$(git -C "$repo" status --porcelain --untracked-files=normal)" ]; then
-  echo "note: $repo has uncommitted changes; try-repo sees those to tracked files only"
+  echo "note: $repo has uncommitted changes, which are not tested: commit them first"
 fi
 
 export PRE_COMMIT_HOME="$work/pre-commit-home"
@@ -76,7 +77,7 @@ git commit -q -m "a project with Dockerfiles"
 run() {
   local out="$work/run-$1.log"
   set +e
-  "$pc" try-repo "$repo" --all-files >"$out" 2>&1
+  "$pc" try-repo "$repo" --ref "$rev" --all-files >"$out" 2>&1
   local status=$?
   set -e
   sed -n '/^=\{79\}$/,$p' "$out" | sed 's/^/    /'
