@@ -17,7 +17,7 @@ use crate::settings::{LabelType, Settings};
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
     /// Rules to enable: codes (`DO201`), prefixes (`DO2`), names, categories (`security`) or
-    /// aliases (`DL3008`, `buildkit:StageNameCasing`). Default: all rules.
+    /// aliases (`DL3006`, `buildkit:StageNameCasing`). Default: all rules.
     pub select: Option<Vec<String>>,
     /// Rules to disable, same selectors as `select`.
     pub ignore: Option<Vec<String>>,
@@ -60,6 +60,55 @@ pub struct Labels {
     /// Report labels that are not in the schema.
     #[serde(default)]
     pub strict: bool,
+}
+
+/// The keys a struct deserialised by serde accepts, as they are spelled in the file (after
+/// `rename_all`). Asks the derived `Deserialize` itself, so the list cannot drift from the struct.
+pub fn struct_keys<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    let mut keys: &'static [&'static str] = &[];
+    let _ = T::deserialize(KeysOf(&mut keys));
+    keys
+}
+
+/// A deserializer that only records the field list serde hands to `deserialize_struct`.
+struct KeysOf<'a>(&'a mut &'static [&'static str]);
+
+#[derive(Debug)]
+struct Stop;
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("field names recorded")
+    }
+}
+
+impl std::error::Error for Stop {}
+
+impl serde::de::Error for Stop {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Stop
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for KeysOf<'_> {
+    type Error = Stop;
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+        Err(Stop)
+    }
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Stop> {
+        *self.0 = fields;
+        Err(Stop)
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
 }
 
 /// A configuration error, with the file and the offending span.
@@ -134,6 +183,25 @@ fn key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
 }
 
 impl Config {
+    /// Every key `dockopt.toml` accepts: the top-level keys, and `table.key` for the keys of the
+    /// `[registries]`, `[images]` and `[labels]` tables. (`[severity]` and `[pins]` take any
+    /// rule or image name as a key.) The configuration reference and the `init` template are
+    /// tested against this list.
+    pub fn keys() -> Vec<String> {
+        let mut out = Vec::new();
+        for top in struct_keys::<Config>() {
+            out.push((*top).to_string());
+            let sub: &[&str] = match *top {
+                "registries" => struct_keys::<Registries>(),
+                "images" => struct_keys::<Images>(),
+                "labels" => struct_keys::<Labels>(),
+                _ => &[],
+            };
+            out.extend(sub.iter().map(|k| format!("{top}.{k}")));
+        }
+        out
+    }
+
     #[allow(clippy::result_large_err)] // cold path; the error carries the source for miette
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let cfg: Config = toml::from_str(text).map_err(|e| {
@@ -251,7 +319,7 @@ impl Config {
 pub const TEMPLATE: &str = r#"# dockopt configuration. Every key is optional; see docs/configuration.md.
 
 # Rules to run: codes (DO201), prefixes (DO2), names, categories (security) or aliases
-# (DL3008, buildkit:StageNameCasing). Default: all.
+# (DL3006, buildkit:StageNameCasing). Default: all.
 # select = ["ALL"]
 
 # Rules to skip, same selectors.
@@ -266,7 +334,8 @@ pub const TEMPLATE: &str = r#"# dockopt configuration. Every key is optional; se
 
 # Per-rule severity.
 # [severity]
-# DL3008 = "info"
+# DL3006 = "error"
+# root-user = "error"
 
 # Registries base images may come from (empty: any).
 # [registries]
@@ -287,3 +356,62 @@ pub const TEMPLATE: &str = r#"# dockopt configuration. Every key is optional; se
 # [pins]
 # node = "20.11.1-bookworm-slim"
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_come_from_the_structs() {
+        let keys = Config::keys();
+        for k in [
+            "select",
+            "fail-level",
+            "severity",
+            "registries.trusted",
+            "images.allowed",
+            "labels.schema",
+            "labels.strict",
+            "pins",
+        ] {
+            assert!(keys.iter().any(|x| x == k), "{k} missing from {keys:?}");
+        }
+        assert!(!keys.iter().any(|k| k.contains('_')), "{keys:?}");
+    }
+
+    /// The template's commented lines, uncommented: the examples a user would enable.
+    fn uncommented(template: &str) -> String {
+        let setting = regex::Regex::new(r#"^(\[[a-z.]+\]|[A-Za-z0-9"._-]+ = .+)$"#).unwrap();
+        template
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if setting.is_match(rest) => rest,
+                _ => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_template_parses_and_mentions_every_key() {
+        let p = Path::new("dockopt.toml");
+        Config::parse(p, TEMPLATE).expect("the template parses as it is");
+        let on = uncommented(TEMPLATE);
+        let cfg = Config::parse(p, &on).unwrap_or_else(|e| panic!("{e}\n{on}"));
+        // every example is really a setting: each key is set once uncommented
+        for key in Config::keys() {
+            let (table, leaf) = key.split_once('.').unwrap_or(("", &key));
+            let set = if table.is_empty() {
+                on.lines()
+                    .any(|l| l.starts_with(&format!("{leaf} =")) || l == format!("[{leaf}]"))
+            } else {
+                on.contains(&format!("[{table}]"))
+                    && on.lines().any(|l| {
+                        l.starts_with(&format!("{leaf} =")) || l == format!("[{table}.{leaf}]")
+                    })
+            };
+            assert!(set, "the template does not show `{key}`");
+        }
+        assert!(cfg.registries.is_some() && cfg.labels.is_some() && cfg.pins.is_some());
+    }
+}
