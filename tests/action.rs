@@ -489,7 +489,7 @@ fn the_fail_level_and_config_inputs_decide() {
         ("paths", "services/web\nDockerfile"),
     ]);
     assert_eq!(run.code(), 0, "{}", run.show());
-    assert_eq!(run.step("lint").outputs["findings"], "4");
+    assert_eq!(run.step("lint").outputs["findings"], "5");
     // …and services/api has an error
     let run = r.run(&[
         ("fail-level", "error"),
