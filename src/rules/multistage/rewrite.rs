@@ -111,6 +111,22 @@ const SCRATCH_PATHS: &[&str] = &[
     "/usr/src",
 ];
 
+/// Folders of the operating system: never copied whole from the builder.
+const SYSTEM_DIRS: &[&str] = &[
+    "/usr",
+    "/usr/local",
+    "/usr/lib",
+    "/usr/local/lib",
+    "/usr/share",
+    "/lib",
+    "/etc",
+    "/opt",
+    "/var",
+    "/home",
+    "/usr/local/share",
+    "/usr/include",
+];
+
 /// One thing the runtime copies from the builder.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Artifact {
@@ -155,6 +171,8 @@ struct Facts {
     moves: Vec<String>,
     /// Folders `mkdir` creates (data folders the app may write to).
     dirs: Vec<String>,
+    /// Folders `tar -x -C` extracts into.
+    extracts: Vec<String>,
     /// Where the whole context was copied.
     context_dest: Option<String>,
     /// COPY/ADD destinations (absolute), with whether the source is a single file.
@@ -460,6 +478,9 @@ impl<'p, 'c> Planner<'p, 'c> {
                     continue;
                 }
                 self.note_command(i, &c, &words, here.as_deref());
+                if words.is_empty() {
+                    continue;
+                }
                 out.push(RunCmd {
                     cmd: c,
                     cwd: here,
@@ -622,7 +643,10 @@ impl<'p, 'c> Planner<'p, 'c> {
                         } else {
                             vec![d]
                         };
-                    self.facts.writes.extend(targets.iter().cloned());
+                    // a symbolic link depends on its target: not copied on its own
+                    if prog != "ln" {
+                        self.facts.writes.extend(targets.iter().cloned());
+                    }
                     self.facts.moves.extend(targets);
                 }
             }
@@ -634,6 +658,34 @@ impl<'p, 'c> Planner<'p, 'c> {
                         }
                         self.facts.writes.push(a);
                     }
+                }
+            }
+            "tar" => {
+                // old-style options (`tar xzfC a.tgz dir`) take their values in order
+                let old_style = words.get(1).filter(|w| !w.starts_with('-')).map(|w| {
+                    let mut vals = words[2..].iter();
+                    let mut dir = None;
+                    for ch in w.chars() {
+                        if matches!(ch, 'f' | 'C' | 'T' | 'X' | 'b' | 'N' | 'V') {
+                            let v = vals.next();
+                            if ch == 'C' {
+                                dir = v.map(|v| v.to_string());
+                            }
+                        }
+                    }
+                    dir
+                });
+                let dir = argv
+                    .flag_value(Some('C'), Some("directory"))
+                    .map(|w| w.as_str().to_string())
+                    .or(old_style.flatten());
+                let extracts = argv
+                    .words
+                    .get(1)
+                    .is_some_and(|w| !w.as_str().starts_with("--") && w.as_str().contains('x'))
+                    || argv.has_flag(Some('x'), Some("extract"));
+                if extracts && let Some(d) = dir.and_then(|d| abs(&d)) {
+                    self.facts.extracts.push(d);
                 }
             }
             "curl" | "wget" => {
@@ -721,9 +773,14 @@ impl<'p, 'c> Planner<'p, 'c> {
             .collect()
     }
 
+    /// The dependency installs of the ecosystem (global installs, `npm install -g`, aside).
     fn installs<'x>(&self, cmds: &'x [RunCmd<'p, 'p>]) -> Vec<&'x RunCmd<'p, 'p>> {
         cmds.iter()
             .filter(|c| self.det.eco.installs.iter().any(|p| argv_has(&c.words, p)))
+            .filter(|c| {
+                !(c.cmd.argv().has_flag(Some('g'), Some("global"))
+                    || c.words.get(1) == Some(&"global"))
+            })
             .collect()
     }
 
@@ -1026,6 +1083,7 @@ impl<'p, 'c> Planner<'p, 'c> {
                 dest: dir,
                 chown: true,
             }),
+            None if self.facts.copy_dests.is_empty() => {}
             None => {
                 self.assumptions.push(
                     "the application is the files copied into `/` (give it a WORKDIR)".into(),
@@ -1044,8 +1102,13 @@ impl<'p, 'c> Planner<'p, 'c> {
     fn node(&mut self, cmds: &[RunCmd<'p, 'p>]) {
         self.what = "the application with its production dependencies".into();
         self.needs.insert("node".into());
-        let app = self.app_dir(cmds);
         let installs = self.installs(cmds);
+        let local = !installs.is_empty() || !self.builds(cmds).is_empty();
+        let app = if local {
+            self.app_dir(cmds)
+        } else {
+            self.facts.context_dest.clone()
+        };
         let pm = installs
             .first()
             .or(self.builds(cmds).first())
@@ -1081,7 +1144,7 @@ impl<'p, 'c> Planner<'p, 'c> {
                 argv_has(&c.words, &["yarn".into(), "set".into(), "version".into()])
                     || argv_has(&c.words, &["corepack".into()])
             });
-        if !prod_only && !pruned {
+        if local && !prod_only && !pruned {
             let major: Option<u32> = self
                 .det
                 .candidates
@@ -1102,8 +1165,23 @@ impl<'p, 'c> Planner<'p, 'c> {
                 ),
             }
         }
+        let compilers = self.det.full
+            || self.facts.installed().iter().any(|p| {
+                data::multistage().build_packages.is_match(p.as_str())
+                    && (p.ends_with("-dev")
+                        || matches!(
+                            p.as_str(),
+                            "g++" | "gcc" | "make" | "build-base" | "build-essential"
+                        ))
+            });
         for g in self.facts.global_installs.clone() {
             self.needs.insert("sh".into());
+            if compilers {
+                self.assumptions.push(format!(
+                    "`{}` installs without the builder's compilers and headers (else copy /usr/local/lib/node_modules from the build stage)",
+                    g.split_whitespace().collect::<Vec<_>>().join(" ")
+                ));
+            }
             self.runtime_commands.push(g);
         }
         self.copy_app(app);
@@ -1278,6 +1356,19 @@ impl<'p, 'c> Planner<'p, 'c> {
             }
         }
         found.dedup();
+        // a launcher the build unpacked into the WORKDIR (`sbt universal:packageZipTarball`)
+        if found.is_empty()
+            && let Some(wd) = wd.as_deref().filter(|w| *w != "/")
+            && self.entry.programs().any(|p| {
+                !p.contains('$') && p.contains('/') && join(wd, p).starts_with(&format!("{wd}/"))
+            })
+        {
+            self.assumptions.push(format!(
+                "the image runs what the build leaves in `{wd}`, and only that"
+            ));
+            self.what = format!("`{wd}`");
+            found.push(wd.to_string());
+        }
         if found.is_empty() {
             let cwd = builds
                 .first()
@@ -1505,21 +1596,18 @@ impl<'p, 'c> Planner<'p, 'c> {
                 // a console script of an installed package, in the virtualenv
                 continue;
             }
-            if unknown && self.eco() == "node" && !self.facts.global_installs.is_empty() {
-                // a program of a package installed globally (installed again in the runtime)
+            if unknown
+                && ((self.eco() == "node" && !self.facts.global_installs.is_empty())
+                    || self.runtime_package_list().next().is_some())
+            {
+                // a program of a package installed globally or from the OS (installed again in
+                // the runtime)
                 continue;
             }
             self.need_program(&name);
         }
         // runtime packages the build installed
-        let build = &data::multistage().build_packages;
-        let needed: Vec<String> = self
-            .facts
-            .installed()
-            .into_iter()
-            .filter(|p| !build.is_match(p.as_str()))
-            .filter(|p| !p.contains('$'))
-            .collect();
+        let needed: Vec<String> = self.runtime_package_list().collect();
         for p in needed {
             if !self.runtime_packages.contains(&p) {
                 self.runtime_packages.push(p);
@@ -1556,6 +1644,16 @@ impl<'p, 'c> Planner<'p, 'c> {
             let name = shell::basename(first).to_string();
             self.need_program(&name);
         }
+        // archives unpacked into folders of the system: what they held is unknown
+        for d in self.facts.extracts.clone() {
+            if DEFAULT_PATH.contains(&d.as_str()) || SYSTEM_DIRS.contains(&d.as_str()) {
+                self.assumptions.push(format!(
+                    "the image needs nothing the build unpacks into `{d}` (copy those files too)"
+                ));
+            } else if self.keeps(&d) {
+                self.facts.writes.push(d);
+            }
+        }
         // files and folders the build placed outside the project
         let mut extra = Vec::new();
         for w in self.facts.writes.clone() {
@@ -1568,10 +1666,23 @@ impl<'p, 'c> Planner<'p, 'c> {
         }
     }
 
+    /// The OS packages the build installs that are not build tools.
+    fn runtime_package_list(&self) -> impl Iterator<Item = String> + use<> {
+        let build = &data::multistage().build_packages;
+        self.facts
+            .installed()
+            .into_iter()
+            .filter(move |p| !build.is_match(p.as_str()) && !p.contains('$'))
+    }
+
     /// Is a path the stage writes one the runtime needs (outside the project, not a cache)?
     fn keeps(&self, p: &str) -> bool {
         let under = |dir: &str| p == dir || p.starts_with(&format!("{dir}/"));
-        if SCRATCH_PATHS.iter().any(|d| under(d)) || p == "/" {
+        if SCRATCH_PATHS.iter().any(|d| under(d))
+            || p == "/"
+            || DEFAULT_PATH.contains(&p)
+            || SYSTEM_DIRS.contains(&p)
+        {
             return false;
         }
         if self.facts.removes.iter().any(|r| under(r)) {
@@ -2096,6 +2207,9 @@ impl<'p, 'c> Planner<'p, 'c> {
         if let Some(u) = &self.facts.user {
             texts.push(u);
         }
+        for c in &self.runtime_commands {
+            texts.push(c);
+        }
         loop {
             let kept: Vec<&str> = vars
                 .iter()
@@ -2211,6 +2325,9 @@ impl Facts {
 /// Is a command one the ecosystem's cache mount helps (a package manager or the build tool)?
 fn pm_command(eco: &data::BuildEcosystem, c: &Cmd<'_, '_>) -> bool {
     let words: Vec<&str> = c.argv().words.iter().map(|w| w.as_str()).collect();
+    if words.is_empty() {
+        return false;
+    }
     match eco.name.as_str() {
         "python" => {
             let w = &words;
