@@ -34,6 +34,21 @@ pub struct Config {
     pub labels: Option<Labels>,
     /// Image name → tag or digest. Makes the pin fix for untagged or `latest` bases safe.
     pub pins: Option<BTreeMap<String, String>>,
+    /// The multi-stage rewrite (DO230): runtime images and build outputs of your own, tried
+    /// before the built-in ones (`rules/multistage.toml`).
+    pub multistage: Option<MultistageConfig>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MultistageConfig {
+    /// Builder image → runtime image mappings (same keys as `[[runtime]]` in
+    /// `rules/multistage.toml`).
+    #[serde(default)]
+    pub runtime: Vec<crate::data::RuntimeSpec>,
+    /// Ecosystem → more places its builds write what the image runs.
+    #[serde(default)]
+    pub outputs: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -195,6 +210,7 @@ impl Config {
                 "registries" => struct_keys::<Registries>(),
                 "images" => struct_keys::<Images>(),
                 "labels" => struct_keys::<Labels>(),
+                "multistage" => struct_keys::<MultistageConfig>(),
                 _ => &[],
             };
             out.extend(sub.iter().map(|k| format!("{top}.{k}")));
@@ -268,6 +284,33 @@ impl Config {
                 }
             }
         }
+        if let Some(m) = &self.multistage {
+            for spec in &m.runtime {
+                if let Err(e) = crate::data::RuntimeImage::new(spec.clone()) {
+                    return Err(error(
+                        path,
+                        text,
+                        format!("[[multistage.runtime]]: {e}"),
+                        key_span(text, &spec.builder),
+                        "bad runtime mapping",
+                    ));
+                }
+            }
+            for eco in m.outputs.keys() {
+                if !crate::data::BUILD_ECOSYSTEMS.contains(&eco.as_str()) {
+                    return Err(error(
+                        path,
+                        text,
+                        format!(
+                            "[multistage.outputs]: unknown ecosystem {eco:?}: expected one of {}",
+                            crate::data::BUILD_ECOSYSTEMS.join(", ")
+                        ),
+                        key_span(text, eco),
+                        "unknown ecosystem",
+                    ));
+                }
+            }
+        }
         for pat in self.exclude.iter().chain(self.include.iter()).flatten() {
             if let Err(e) = globset::Glob::new(pat) {
                 return Err(error(
@@ -310,6 +353,18 @@ impl Config {
                 .unwrap_or_default(),
             strict_labels: self.labels.as_ref().is_some_and(|l| l.strict),
             pins: self.pins.clone().unwrap_or_default(),
+            multistage: self
+                .multistage
+                .as_ref()
+                .map(|m| crate::settings::MultistageSettings {
+                    runtimes: m
+                        .runtime
+                        .iter()
+                        .filter_map(|s| crate::data::RuntimeImage::new(s.clone()).ok())
+                        .collect(),
+                    outputs: m.outputs.clone(),
+                })
+                .unwrap_or_default(),
             context: None,
         }
     }
@@ -355,6 +410,26 @@ pub const TEMPLATE: &str = r#"# dockopt configuration. Every key is optional; se
 # Pins for unpinned base images: `dockopt fix` applies them as safe fixes.
 # [pins]
 # node = "20.11.1-bookworm-slim"
+
+# The multi-stage rewrite of single-stage builds (DO230). Runtime images for your own builder
+# images, tried before the built-in ones (rules/multistage.toml): `builder` is a pattern on the
+# builder's name:tag (`*` any text, `{name}` a captured word, `{name:REGEX}`, `{*name}` any
+# text), `image` the runtime image (`{name}`, `{name.major}`, `{name.minor}` put captures in),
+# `provides` what it has (sh, bash, apt, apk, glibc, musl, node, python, java, dotnet, aspnet,
+# other programs), `user` the non-root user to run as; optional `full = true` (the builder has
+# C compilers), `copy` (files copied from the builder), `assumes` (keeps the rewrite
+# display-only). An entry without `image` marks a builder image that is not an SDK image.
+# [[multistage.runtime]]
+# ecosystem = "go"
+# builder = "registry.example.com/go-builder:{version}"
+# image = "registry.example.com/static:{version}"
+# provides = []
+# user = "65532:65532"
+#
+# More places an ecosystem's build writes what the image runs (relative to the build's
+# directory, or absolute; `*` matches one path component).
+# [multistage.outputs]
+# java = ["dist/*.jar"]
 "#;
 
 #[cfg(test)]
@@ -381,7 +456,7 @@ mod tests {
 
     /// The template's commented lines, uncommented: the examples a user would enable.
     fn uncommented(template: &str) -> String {
-        let setting = regex::Regex::new(r#"^(\[[a-z.]+\]|[A-Za-z0-9"._-]+ = .+)$"#).unwrap();
+        let setting = regex::Regex::new(r#"^(\[\[?[a-z.]+\]\]?|[A-Za-z0-9"._-]+ = .+)$"#).unwrap();
         template
             .lines()
             .map(|l| match l.strip_prefix("# ") {
@@ -402,13 +477,18 @@ mod tests {
         for key in Config::keys() {
             let (table, leaf) = key.split_once('.').unwrap_or(("", &key));
             let set = if table.is_empty() {
-                on.lines()
-                    .any(|l| l.starts_with(&format!("{leaf} =")) || l == format!("[{leaf}]"))
+                on.lines().any(|l| {
+                    l.starts_with(&format!("{leaf} ="))
+                        || l == format!("[{leaf}]")
+                        || l.starts_with(&format!("[{leaf}."))
+                        || l.starts_with(&format!("[[{leaf}."))
+                })
             } else {
-                on.contains(&format!("[{table}]"))
-                    && on.lines().any(|l| {
-                        l.starts_with(&format!("{leaf} =")) || l == format!("[{table}.{leaf}]")
-                    })
+                on.lines().any(|l| {
+                    l.starts_with(&format!("{leaf} ="))
+                        || l == format!("[{table}.{leaf}]")
+                        || l == format!("[[{table}.{leaf}]]")
+                })
             };
             assert!(set, "the template does not show `{key}`");
         }

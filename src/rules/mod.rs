@@ -7,6 +7,7 @@ pub mod cache;
 pub mod common;
 pub mod correctness;
 pub mod maintainability;
+pub mod multistage;
 pub mod pm;
 pub mod reproducibility;
 pub mod resolve;
@@ -61,6 +62,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &size::DnfClean,
         &size::ZypperClean,
         &size::YarnCacheClean,
+        &size::SingleStageBuild,
         &size::UseraddHighUid,
         &cache::UnfilteredBuildContext,
         &cache::CopyBeforeInstall,

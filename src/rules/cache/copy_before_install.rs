@@ -66,21 +66,25 @@ declare_rule! {
 fn install_prefix(cmd: &Cmd<'_, '_>, eco: &Ecosystem) -> Option<usize> {
     let words = cmd.argv().words;
     let name = cmd.program()?;
-    eco.installs.iter().find_map(|prefix| {
-        let (prog, rest) = prefix.split_first()?;
-        if prog != name
-            && !(prog.starts_with("./") && words.first().is_some_and(|w| w.value == *prog))
-        {
-            return None;
-        }
-        let mut it = words
-            .iter()
-            .skip(1)
-            .filter(|w| !w.value.starts_with('-') || rest.iter().any(|r| *r == w.value));
-        rest.iter()
-            .all(|r| it.next().is_some_and(|w| w.value == *r))
-            .then_some(prefix.len())
-    })
+    // the longest prefix that matches (`yarn install`, not `yarn` followed by a package)
+    eco.installs
+        .iter()
+        .filter_map(|prefix| {
+            let (prog, rest) = prefix.split_first()?;
+            if prog != name
+                && !(prog.starts_with("./") && words.first().is_some_and(|w| w.value == *prog))
+            {
+                return None;
+            }
+            let mut it = words
+                .iter()
+                .skip(1)
+                .filter(|w| !w.value.starts_with('-') || rest.iter().any(|r| *r == w.value));
+            rest.iter()
+                .all(|r| it.next().is_some_and(|w| w.value == *r))
+                .then_some(prefix.len())
+        })
+        .max()
 }
 
 /// An install of dependencies from manifests (not `npm install express`).

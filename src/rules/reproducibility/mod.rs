@@ -18,7 +18,7 @@ mod untagged_base_image;
 mod untrusted_registry;
 
 pub use apt_upgrade::AptUpgrade;
-pub use disallowed_base_image::DisallowedBaseImage;
+pub use disallowed_base_image::{DisallowedBaseImage, glob};
 pub use latest_base_image::LatestBaseImage;
 pub use unpinned_apk_package::UnpinnedApkPackage;
 pub use unpinned_apt_package::UnpinnedAptPackage;
@@ -31,4 +31,4 @@ pub use unpinned_tdnf_package::UnpinnedTdnfPackage;
 pub use unpinned_yum_package::UnpinnedYumPackage;
 pub use unpinned_zypper_package::UnpinnedZypperPackage;
 pub use untagged_base_image::UntaggedBaseImage;
-pub use untrusted_registry::UntrustedRegistry;
+pub use untrusted_registry::{UntrustedRegistry, registry_matches};
