@@ -258,6 +258,18 @@ pub struct RuntimeImage {
 impl RuntimeImage {
     /// Compile a spec; the error says what is wrong with it.
     pub fn new(spec: RuntimeSpec) -> Result<RuntimeImage, String> {
+        let pattern = ImagePattern::new(&spec.builder)?;
+        RuntimeImage::with_pattern(spec, pattern)
+    }
+
+    /// Check a spec and parse its pattern, compiling it only when first used (the built-in
+    /// data: `multistage_data_compiles` compiles every pattern).
+    fn lazy(spec: RuntimeSpec) -> Result<RuntimeImage, String> {
+        let pattern = ImagePattern::parse(&spec.builder)?;
+        RuntimeImage::with_pattern(spec, pattern)
+    }
+
+    fn with_pattern(spec: RuntimeSpec, pattern: ImagePattern) -> Result<RuntimeImage, String> {
         if !BUILD_ECOSYSTEMS.contains(&spec.ecosystem.as_str()) {
             return Err(format!(
                 "unknown ecosystem {:?}: expected one of {}",
@@ -265,7 +277,6 @@ impl RuntimeImage {
                 BUILD_ECOSYSTEMS.join(", ")
             ));
         }
-        let pattern = ImagePattern::new(&spec.builder)?;
         for t in spec
             .image
             .iter()
@@ -286,15 +297,55 @@ pub const BUILD_ECOSYSTEMS: &[&str] = &["go", "rust", "node", "python", "java", 
 /// capture of any text. Matching ignores case.
 #[derive(Clone, Debug)]
 pub struct ImagePattern {
-    re: regex::Regex,
+    /// The regular expression's text; compiled on first use.
+    source: String,
+    re: OnceLock<regex::Regex>,
+    /// The literal texts the pattern can start with (lower case; one of them, or just `""`):
+    /// most images are told apart by their name alone, without running the regular
+    /// expression.
+    prefixes: Vec<String>,
     names: Vec<String>,
+}
+
+/// The literal starts of pattern `p`: its text up to the first `*` or `{`, or, when it starts
+/// with a capture of plain alternatives (`{tool:maven|gradle}:…`), each alternative followed
+/// by the literal text after the capture.
+fn literal_prefixes(p: &str) -> Vec<String> {
+    let literal = |t: &str| t[..t.find(['*', '{']).unwrap_or(t.len())].to_ascii_lowercase();
+    if let Some(rest) = p.strip_prefix('{')
+        && let Some(end) = rest.find('}')
+        && let Some((_, alts)) = rest[..end].split_once(':')
+        && alts.split('|').all(|a| {
+            !a.is_empty()
+                && a.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'/'))
+        })
+    {
+        let after = literal(&rest[end + 1..]);
+        return alts
+            .split('|')
+            .map(|a| format!("{}{after}", a.to_ascii_lowercase()))
+            .collect();
+    }
+    vec![literal(p)]
 }
 
 /// Captures of a matched [`ImagePattern`].
 pub type Captures = Vec<(String, String)>;
 
 impl ImagePattern {
+    /// Parse and compile `p`; the error says what is wrong with it.
     pub fn new(p: &str) -> Result<ImagePattern, String> {
+        let pat = ImagePattern::parse(p)?;
+        let re = regex::Regex::new(&pat.source).map_err(|e| format!("bad pattern {p:?}: {e}"))?;
+        let _ = pat.re.set(re);
+        Ok(pat)
+    }
+
+    /// Parse `p`, leaving the regular expression to be compiled when first needed (for the
+    /// built-in data, which a test compiles whole).
+    pub fn parse(p: &str) -> Result<ImagePattern, String> {
+        let prefixes = literal_prefixes(p);
         let mut re = String::from("(?i)^");
         let mut names = Vec::new();
         let mut chars = p.char_indices().peekable();
@@ -343,13 +394,40 @@ impl ImagePattern {
             }
         }
         re.push('$');
-        let re = regex::Regex::new(&re).map_err(|e| format!("bad pattern {p:?}: {e}"))?;
-        Ok(ImagePattern { re, names })
+        Ok(ImagePattern {
+            source: re,
+            re: OnceLock::new(),
+            prefixes,
+            names,
+        })
+    }
+
+    fn regex(&self) -> &regex::Regex {
+        self.re.get_or_init(|| {
+            regex::Regex::new(&self.source).expect("image patterns are checked when loaded")
+        })
+    }
+
+    /// Could `image` match? (Its literal start agrees.)
+    fn may_match(&self, image: &str) -> bool {
+        self.prefixes.iter().any(|prefix| {
+            image
+                .get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        })
+    }
+
+    /// Does `image` (`name:tag`) match?
+    pub fn is_match(&self, image: &str) -> bool {
+        self.may_match(image) && self.regex().is_match(image)
     }
 
     /// The captures when `image` (`name:tag`) matches.
     pub fn captures(&self, image: &str) -> Option<Captures> {
-        let c = self.re.captures(image)?;
+        if !self.may_match(image) {
+            return None;
+        }
+        let c = self.regex().captures(image)?;
         Some(
             self.names
                 .iter()
@@ -445,7 +523,7 @@ pub fn multistage() -> &'static Multistage {
             runtimes: f
                 .runtime
                 .into_iter()
-                .map(|s| RuntimeImage::new(s).expect("rules/multistage.toml patterns compile"))
+                .map(|s| RuntimeImage::lazy(s).expect("rules/multistage.toml patterns parse"))
                 .collect(),
             build_packages: b.build().unwrap_or_else(|_| GlobSet::empty()),
         }
@@ -459,6 +537,10 @@ mod multistage_tests {
     #[test]
     fn multistage_data_compiles() {
         let m = multistage();
+        for r in &m.runtimes {
+            regex::Regex::new(&r.pattern.source)
+                .unwrap_or_else(|e| panic!("{}: {e}", r.spec.builder));
+        }
         for e in BUILD_ECOSYSTEMS {
             assert!(m.ecosystems.iter().any(|x| x.name == *e), "{e}");
         }
@@ -527,6 +609,14 @@ mod multistage_tests {
 
     #[test]
     fn pattern_errors() {
+        assert_eq!(literal_prefixes("golang:*alpine*"), ["golang:"]);
+        assert_eq!(
+            literal_prefixes("{tool:maven|gradle}:{*tag}"),
+            ["maven:", "gradle:"]
+        );
+        assert_eq!(literal_prefixes("{v:[0-9]+}-x"), [""]);
+        let p = ImagePattern::new("{tool:maven|gradle}:{*tag}").unwrap();
+        assert!(p.is_match("Gradle:8-jdk17") && !p.is_match("node:20"));
         assert!(ImagePattern::new("a:{x").is_err());
         assert!(ImagePattern::new("a:{x}-{x}").is_err());
         let p = ImagePattern::new("a:{v}").unwrap();

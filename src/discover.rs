@@ -203,7 +203,13 @@ impl Discovery {
                 }
             }
         }
-        files.sort();
+        // byte order of the path (as `LC_ALL=C sort` orders it): comparing `Path`s component
+        // by component costs a parse per comparison, which showed in profiles
+        files.sort_unstable_by(|a, b| {
+            a.as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.as_os_str().as_encoded_bytes())
+        });
         files.dedup();
         (files, errors)
     }

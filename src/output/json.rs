@@ -56,6 +56,9 @@ pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     }
     out.write_all(b"[")?;
     let mut first = true;
+    // serialized into a plain buffer (monomorphic, no virtual call per JSON token), then
+    // written in one call
+    let mut buf: Vec<u8> = Vec::with_capacity(2048);
     for f in files {
         let path = f.display_path();
         for d in &f.diagnostics {
@@ -91,9 +94,11 @@ pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                         .collect(),
                 }),
             };
-            out.write_all(if first { b"\n" } else { b",\n" })?;
+            buf.clear();
+            buf.extend_from_slice(if first { b"\n" } else { b",\n" });
             first = false;
-            serde_json::to_writer(&mut *out, &finding)?;
+            serde_json::to_writer(&mut buf, &finding)?;
+            out.write_all(&buf)?;
         }
     }
     out.write_all(if first { b"]\n" } else { b"\n]\n" })

@@ -80,10 +80,38 @@ pub fn commands_running<'s, 'a>(
     v
 }
 
-/// Does the file's text contain any of these words? A cheap test that lets a rule skip files
-/// that cannot trigger it.
-pub fn mentions_any(ctx: &Context<'_>, words: &[&str]) -> bool {
-    words.iter().any(|w| ctx.src.contains(w))
+/// Does `h` contain `n`, ignoring ASCII case? (No allocation: a cheap test before a word is
+/// lowered or normalised.)
+pub fn contains_ci(h: &str, n: &str) -> bool {
+    h.as_bytes()
+        .windows(n.len())
+        .any(|w| w.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+/// A set of literal strings looked for in one pass over a text (the regex crate searches
+/// several literals at once), built on first use: `static X: Literals = Literals::new(&[…])`.
+pub struct Literals {
+    words: &'static [&'static str],
+    re: std::sync::OnceLock<regex::Regex>,
+}
+
+impl Literals {
+    pub const fn new(words: &'static [&'static str]) -> Literals {
+        Literals {
+            words,
+            re: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Does `text` contain one of the words?
+    pub fn any_in(&self, text: &str) -> bool {
+        self.re
+            .get_or_init(|| {
+                let alt: Vec<String> = self.words.iter().map(|w| regex::escape(w)).collect();
+                regex::Regex::new(&alt.join("|")).expect("escaped literals compile")
+            })
+            .is_match(text)
+    }
 }
 
 /// Every shell command of RUN `i`.

@@ -39,6 +39,16 @@ pub fn pm_commands_of<'s, 'a>(
     sem: &'s Semantic<'a>,
     i: usize,
 ) -> impl Iterator<Item = Cmd<'s, 'a>> + 's {
+    pm_commands_named(sem, i).map(|(c, _)| c)
+}
+
+/// The commands of instruction `i` that run a package manager, with the manager's key in the
+/// data (`apt-get`, `pip`): rules that care about a few managers filter on it before reading
+/// the command line.
+pub fn pm_commands_named<'s, 'a>(
+    sem: &'s Semantic<'a>,
+    i: usize,
+) -> impl Iterator<Item = (Cmd<'s, 'a>, &'static str)> + 's {
     let idx = sem.pm_index.get_or_init(|| {
         let mut v = Vec::new();
         for (si, script) in sem.scripts.iter().enumerate() {
@@ -48,8 +58,8 @@ pub fn pm_commands_of<'s, 'a>(
                     script,
                     command,
                 };
-                if manager(&c).is_some() {
-                    v.push((script.index as u32, si as u32, ci as u32));
+                if let Some(pm) = manager(&c) {
+                    v.push((script.index as u32, si as u32, ci as u32, pm.name));
                 }
             }
         }
@@ -59,14 +69,26 @@ pub fn pm_commands_of<'s, 'a>(
     idx[start..]
         .iter()
         .take_while(move |e| e.0 as usize == i)
-        .map(move |&(_, si, ci)| {
+        .map(move |&(_, si, ci, name)| {
             let script = &sem.scripts[si as usize];
-            Cmd {
-                index: i,
-                script,
-                command: &script.script.commands[ci as usize],
-            }
+            (
+                Cmd {
+                    index: i,
+                    script,
+                    command: &script.script.commands[ci as usize],
+                },
+                name,
+            )
         })
+}
+
+/// Does any RUN of the file run one of these package managers (by data key)?
+pub fn file_runs_any(sem: &Semantic<'_>, names: &[&str]) -> bool {
+    // fill the index, then scan it
+    let _ = pm_commands_named(sem, 0).next();
+    sem.pm_index
+        .get()
+        .is_some_and(|v| v.iter().any(|e| names.contains(&e.3)))
 }
 
 /// The package manager `cmd` runs, if any.

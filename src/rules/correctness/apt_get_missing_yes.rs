@@ -64,12 +64,11 @@ fn answered(pm: &PmCmd<'_, '_>) -> bool {
         if v == "--" {
             break;
         }
-        let lower = v.to_ascii_lowercase();
-        if lower.contains("apt::get::assume-yes=")
-            && !lower.ends_with("=false")
-            && !lower.ends_with("=0")
-        {
-            return true;
+        if crate::rules::common::contains_ci(v, "apt::get::assume-yes=") {
+            let lower = v.to_ascii_lowercase();
+            if !lower.ends_with("=false") && !lower.ends_with("=0") {
+                return true;
+            }
         }
         match v {
             "--quiet" => quiet += 1,

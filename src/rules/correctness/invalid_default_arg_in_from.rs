@@ -61,10 +61,19 @@ pub fn valid_reference(s: &str) -> bool {
     if s.is_empty() || hex64.is_match(s) {
         return false;
     }
-    let Some(caps) = reference.captures(s) else {
+    // the grammar's match alone (a DFA); the parts are then split off by hand, which is
+    // unambiguous once the whole matches: captures would need the slow engine
+    if !reference.is_match(s) {
         return false;
+    }
+    let (rest, digest) = match s.split_once('@') {
+        Some((r, d)) => (r, Some(d)),
+        None => (s, None),
     };
-    let name = caps.get(1).map_or("", |m| m.as_str());
+    let name = match rest.rfind(':') {
+        Some(c) if !rest[c..].contains('/') => &rest[..c],
+        _ => rest,
+    };
     if name.len() > 255 {
         return false;
     }
@@ -75,7 +84,7 @@ pub fn valid_reference(s: &str) -> bool {
     if !is_host && first != first.to_lowercase() {
         return false;
     }
-    match caps.get(3).map(|m| m.as_str()) {
+    match digest {
         Some(d) => {
             let (alg, hex) = d.split_once(':').unwrap_or((d, ""));
             let want = match alg {

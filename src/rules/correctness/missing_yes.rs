@@ -88,11 +88,17 @@ fn insert_after(ctx: &Context<'_>, c: &Cmd<'_, '_>, w: &Word<'_>, option: &str) 
 
 pub fn check(ctx: &mut Context<'_>, spec: &YesCheck) {
     let sem = ctx.semantic;
+    if !crate::rules::pm::file_runs_any(sem, spec.managers) {
+        return;
+    }
     for i in 0..sem.instructions.len() {
         let mut first = None;
         let mut edits = Vec::new();
         let mut all_fixable = true;
-        for c in crate::rules::pm::pm_commands_of(sem, i) {
+        for (c, name) in crate::rules::pm::pm_commands_named(sem, i) {
+            if !spec.managers.contains(&name) {
+                continue;
+            }
             let Some(pm) = manager(&c) else { continue };
             if !spec.managers.contains(&pm.name)
                 || spec.never_ask.contains(&pm.program)

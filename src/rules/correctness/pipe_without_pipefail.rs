@@ -307,17 +307,18 @@ impl Rule for PipeWithoutPipefail {
             if sem.shell_kind(i) != ShellKind::Posix {
                 continue;
             }
-            let shell = sem.shell_at(i);
             for script in sem.scripts_of(i) {
+                // the pipe first: most scripts have none, and the rest is dearer to work out
+                let Some(pipe) = first_unprotected_pipe(&script.script) else {
+                    continue;
+                };
+                let shell = sem.shell_at(i);
                 let Some(r) = runner(sem, i, script, shell.as_deref()) else {
                     continue;
                 };
                 if r.pipefail {
                     continue;
                 }
-                let Some(pipe) = first_unprotected_pipe(&script.script) else {
-                    continue;
-                };
                 let supports = match r.shell {
                     Some("sh") | None => default_sh_has_pipefail(sem, stage),
                     Some(s) => has_pipefail(s),

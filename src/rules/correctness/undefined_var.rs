@@ -538,7 +538,12 @@ impl Rule for UndefinedVar {
                         }
                     }
                     _ => {
-                        let u = uses(ctx.src, ins, escape);
+                        // no `$`, no reference (most instructions)
+                        let u = if ins.text.contains('$') || !ins.heredocs.is_empty() {
+                            uses(ctx.src, ins, escape)
+                        } else {
+                            Vec::new()
+                        };
                         self.report_uses(
                             ctx,
                             stage.index,

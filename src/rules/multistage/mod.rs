@@ -90,17 +90,7 @@ pub fn detect<'c>(ctx: &Context<'c>) -> Option<Detection<'c>> {
     let BaseKind::Image(image) = &stage.base.kind else {
         return None;
     };
-    let builder = name_tag(image);
-    // the first mapping whose pattern matches decides the ecosystem (or that it is no SDK image)
-    let first = runtimes(ctx).find(|r| r.pattern.captures(&builder).is_some())?;
-    first.spec.image.as_ref()?;
-    let eco_name = first.spec.ecosystem.as_str();
-    let eco = ecosystem(eco_name)?;
-    let candidates: Vec<(&RuntimeImage, Captures)> = runtimes(ctx)
-        .filter(|r| r.spec.ecosystem == eco_name && r.spec.image.is_some())
-        .filter_map(|r| r.pattern.captures(&builder).map(|c| (r, c)))
-        .collect();
-    let full = first.spec.full;
+    // cheap checks first: most final stages are not builds that ship with a command
     let body = sem.body(stage);
     if body
         .clone()
@@ -110,7 +100,17 @@ pub fn detect<'c>(ctx: &Context<'c>) -> Option<Detection<'c>> {
         return None;
     }
     let entry = EntryCommand::of(sem, stage.index);
-    if entry.is_empty() || entry.is_dev(eco) || dev_image(ctx, stage.name) {
+    if entry.is_empty() || dev_image(ctx, stage.name) {
+        return None;
+    }
+    let builder = name_tag(image);
+    // the first mapping whose pattern matches decides the ecosystem (or that it is no SDK image)
+    let first = runtimes(ctx).find(|r| r.pattern.is_match(&builder))?;
+    first.spec.image.as_ref()?;
+    let eco_name = first.spec.ecosystem.as_str();
+    let eco = ecosystem(eco_name)?;
+    let full = first.spec.full;
+    if entry.is_dev(eco) {
         return None;
     }
     let mut evidence = Vec::new();
@@ -134,6 +134,10 @@ pub fn detect<'c>(ctx: &Context<'c>) -> Option<Detection<'c>> {
     if evidence.is_empty() {
         return None;
     }
+    let candidates: Vec<(&RuntimeImage, Captures)> = runtimes(ctx)
+        .filter(|r| r.spec.ecosystem == eco_name && r.spec.image.is_some())
+        .filter_map(|r| r.pattern.captures(&builder).map(|c| (r, c)))
+        .collect();
     Some(Detection {
         stage: stage.index,
         eco,

@@ -27,10 +27,16 @@ pub struct PinCheck {
 /// are not judged, their value is unknown.
 pub fn check(ctx: &mut Context<'_>, spec: &PinCheck) {
     let sem = ctx.semantic;
+    if !crate::rules::pm::file_runs_any(sem, spec.managers) {
+        return;
+    }
     for i in 0..sem.instructions.len() {
         let mut first: Option<Span> = None;
         let mut names: Vec<String> = Vec::new();
-        for c in crate::rules::pm::pm_commands_of(sem, i) {
+        for (c, name) in crate::rules::pm::pm_commands_named(sem, i) {
+            if !spec.managers.contains(&name) {
+                continue;
+            }
             let Some(pm) = manager(&c) else { continue };
             if !spec.managers.contains(&pm.name) {
                 continue;

@@ -46,6 +46,9 @@ declare_rule! {
 
 /// The password of a `scheme://user:password@host` URL inside `text`, when written literally.
 fn url_password(text: &str) -> Option<&str> {
+    if !text.contains('@') {
+        return None;
+    }
     let rest = &text[text.find("://")? + 3..];
     let authority = rest.split(['/', '?', '#']).next()?;
     let (userinfo, _) = authority.rsplit_once('@')?;
@@ -57,6 +60,29 @@ fn finding(cmd: &Cmd<'_, '_>) -> Option<String> {
     let prog = cmd.program()?;
     let argv = cmd.argv();
     let args = argv.args();
+    let url = || {
+        args.iter()
+            .find_map(|w| url_password(&w.value))
+            .map(|_| "a password is written in this URL".to_string())
+    };
+    if !matches!(
+        prog,
+        "aws"
+            | "gcloud"
+            | "docker"
+            | "podman"
+            | "buildah"
+            | "skopeo"
+            | "helm"
+            | "oras"
+            | "crane"
+            | "az"
+            | "npm"
+            | "yarn"
+            | "pnpm"
+    ) {
+        return url();
+    }
     let pos: Vec<&str> = argv.positional().map(|w| &*w.value).collect();
     match prog {
         "aws" if pos.len() >= 3 && pos[0] == "configure" && pos[1] == "set" => {
@@ -87,10 +113,7 @@ fn finding(cmd: &Cmd<'_, '_>) -> Option<String> {
         {
             Some(format!("`{prog} config set …_authToken` saves the token in `.npmrc` in the layer"))
         }
-        _ => args
-            .iter()
-            .find_map(|w| url_password(&w.value))
-            .map(|_| "a password is written in this URL".to_string()),
+        _ => url(),
     }
 }
 

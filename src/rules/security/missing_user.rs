@@ -57,7 +57,7 @@ declare_rule! {
     }
 }
 
-const PRIVILEGE_DROPPERS: &[&str] = &[
+static PRIVILEGE_DROPPERS: crate::rules::common::Literals = crate::rules::common::Literals::new(&[
     "gosu",
     "su-exec",
     "setpriv",
@@ -66,7 +66,7 @@ const PRIVILEGE_DROPPERS: &[&str] = &[
     "--userspec",
     "chpst -u",
     "setuser ",
-];
+]);
 
 impl Rule for MissingUser {
     rule_meta!();
@@ -104,7 +104,7 @@ impl Rule for MissingUser {
             matches!(
                 i.kind,
                 Kind::Run | Kind::Entrypoint | Kind::Cmd | Kind::Copy
-            ) && PRIVILEGE_DROPPERS.iter().any(|p| i.text.contains(p))
+            ) && PRIVILEGE_DROPPERS.any_in(&i.text)
         });
         if drops {
             return;
@@ -125,44 +125,43 @@ fn created_user(sem: &Semantic<'_>, stage: &Stage<'_>) -> Option<(String, Option
     commands_in(sem, sem.body(stage)).find_map(|c| {
         let at = c.index;
         let argv = c.argv();
+        if !matches!(argv.name()?, "useradd" | "adduser") {
+            return None;
+        }
         let uid = argv
             .flag_value(Some('u'), Some("uid"))
             .map(|w| w.value.to_string())
             .filter(|u| !u.is_empty() && u.chars().all(|ch| ch.is_ascii_digit()));
-        matches!(argv.name()?, "useradd" | "adduser")
-            .then(|| {
-                argv.positional_skipping(&[
-                    "-u",
-                    "--uid",
-                    "-g",
-                    "--gid",
-                    "-G",
-                    "--groups",
-                    "-s",
-                    "--shell",
-                    "-d",
-                    "--home",
-                    "--home-dir",
-                    "-h",
-                    "-c",
-                    "--comment",
-                    "-k",
-                    "-K",
-                    "-e",
-                    "-f",
-                    "-p",
-                    "-Z",
-                ])
-                .last()
-                .map(|w| w.value.to_string())
-            })
-            .flatten()
-            .filter(|n| {
-                !n.is_empty()
-                    && n.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-            })
-            .map(|n| (n, uid, at))
+        argv.positional_skipping(&[
+            "-u",
+            "--uid",
+            "-g",
+            "--gid",
+            "-G",
+            "--groups",
+            "-s",
+            "--shell",
+            "-d",
+            "--home",
+            "--home-dir",
+            "-h",
+            "-c",
+            "--comment",
+            "-k",
+            "-K",
+            "-e",
+            "-f",
+            "-p",
+            "-Z",
+        ])
+        .last()
+        .map(|w| w.value.to_string())
+        .filter(|n| {
+            !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        })
+        .map(|n| (n, uid, at))
     })
 }
 

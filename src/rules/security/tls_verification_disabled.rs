@@ -1,6 +1,6 @@
 use crate::diagnostic::{Edit, Fix};
 use crate::rule::{Context, Rule};
-use crate::rules::common::{Cmd, commands_in, remove_arg_edit, short_flag_at};
+use crate::rules::common::{Cmd, commands_in, contains_ci, remove_arg_edit, short_flag_at};
 use crate::shell::Word;
 use crate::{declare_rule, rule_meta};
 
@@ -114,7 +114,9 @@ fn check_cmd<'s, 'a>(ctx: &Context<'_>, cmd: &Cmd<'s, 'a>, out: &mut Vec<Hit<'s,
         }
         "wget" => {
             for w in until_dashdash {
-                if w.value == "--no-check-certificate" || lower(w) == "--check-certificate=off" {
+                if w.value == "--no-check-certificate"
+                    || w.value.eq_ignore_ascii_case("--check-certificate=off")
+                {
                     out.push(Hit {
                         word: w,
                         what: format!("`wget {}`", w.value),
@@ -166,8 +168,9 @@ fn check_cmd<'s, 'a>(ctx: &Context<'_>, cmd: &Cmd<'s, 'a>, out: &mut Vec<Hit<'s,
         "npm" | "yarn" | "pnpm" => {
             let words: Vec<&'s Word<'a>> = until_dashdash.collect();
             for w in &words {
-                let v = lower(w);
-                if v == "--strict-ssl=false" || v == "--no-strict-ssl" {
+                if w.value.eq_ignore_ascii_case("--strict-ssl=false")
+                    || w.value.eq_ignore_ascii_case("--no-strict-ssl")
+                {
                     out.push(Hit {
                         word: w,
                         what: format!("`{prog} {}`", w.value),
@@ -270,6 +273,9 @@ fn check_cmd<'s, 'a>(ctx: &Context<'_>, cmd: &Cmd<'s, 'a>, out: &mut Vec<Hit<'s,
         }
         "apt-get" | "apt" | "aptitude" => {
             for w in until_dashdash {
+                if !contains_ci(&w.value, "verify") {
+                    continue;
+                }
                 let v = lower(w);
                 if (v.contains("verify-peer") || v.contains("verify-host"))
                     && v.rsplit_once('=').is_some_and(|(_, x)| falsy(x))
@@ -284,6 +290,9 @@ fn check_cmd<'s, 'a>(ctx: &Context<'_>, cmd: &Cmd<'s, 'a>, out: &mut Vec<Hit<'s,
         }
         "echo" | "printf" | "sed" => {
             for w in argv {
+                if !contains_ci(&w.value, "verify") {
+                    continue;
+                }
                 let v = lower(w);
                 let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect();
                 let off = [

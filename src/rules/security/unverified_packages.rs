@@ -81,6 +81,13 @@ fn truthy(v: &str) -> bool {
 
 /// Text that writes a "no signature check" setting into a configuration file.
 fn disabling_config(text: &str) -> bool {
+    use crate::rules::common::contains_ci;
+    if !["gpgcheck", "trusted", "allow", "siglevel"]
+        .iter()
+        .any(|n| contains_ci(text, n))
+    {
+        return false;
+    }
     let t: String = text
         .to_ascii_lowercase()
         .chars()
@@ -104,6 +111,26 @@ fn disabling_config(text: &str) -> bool {
 fn check_cmd<'s, 'a>(ctx: &Context<'_>, cmd: &Cmd<'s, 'a>, out: &mut Vec<Hit<'s, 'a>>) {
     let sem = ctx.semantic;
     let Some(prog) = cmd.program() else { return };
+    if !matches!(
+        prog,
+        "apk"
+            | "apt-get"
+            | "apt"
+            | "aptitude"
+            | "yum"
+            | "dnf"
+            | "tdnf"
+            | "microdnf"
+            | "dnf-3"
+            | "yum-config-manager"
+            | "rpm"
+            | "zypper"
+            | "echo"
+            | "printf"
+            | "sed"
+    ) {
+        return;
+    }
     let argv = cmd.argv();
     let args: Vec<&'s Word<'a>> = argv.args().iter().take_while(|w| w.value != "--").collect();
     let mut flag =

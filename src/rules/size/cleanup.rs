@@ -9,6 +9,9 @@ use crate::rules::common::{
 
 /// What one cleanup rule checks.
 pub struct CleanupCheck {
+    /// The package managers (keys of `rules/package-managers.toml`) whose commands fill the
+    /// cache: a file that runs none of them is skipped at once.
+    pub managers: &'static [&'static str],
     /// Does this command fill the cache?
     pub fills: fn(&Cmd<'_, '_>) -> bool,
     /// Does this command empty it?
@@ -25,6 +28,9 @@ pub struct CleanupCheck {
 
 pub fn check(ctx: &mut Context<'_>, spec: &CleanupCheck) {
     let sem = ctx.semantic;
+    if !crate::rules::pm::file_runs_any(sem, spec.managers) {
+        return;
+    }
     let shipped = shipped_stages(sem);
     for stage in &sem.stages {
         if !shipped[stage.index] {
@@ -36,7 +42,8 @@ pub fn check(ctx: &mut Context<'_>, spec: &CleanupCheck) {
                 continue;
             }
             // nothing fills a package cache without a package manager
-            if crate::rules::pm::pm_commands_of(sem, i).next().is_none() {
+            if !crate::rules::pm::pm_commands_named(sem, i).any(|(_, n)| spec.managers.contains(&n))
+            {
                 continue;
             }
             // the first filling command not followed by a cleanup, and the last filling one

@@ -109,6 +109,7 @@ fn fix(_: &Context<'_>, c: &Cmd<'_, '_>) -> Option<(String, Applicability)> {
 }
 
 const SPEC: CleanupCheck = CleanupCheck {
+    managers: &["dnf"],
     fills,
     cleans,
     cache_dirs: &[

@@ -131,6 +131,7 @@ fn fix(ctx: &Context<'_>, c: &Cmd<'_, '_>) -> Option<(String, Applicability)> {
 }
 
 const SPEC: CleanupCheck = CleanupCheck {
+    managers: &["yarn"],
     fills,
     cleans,
     cache_dirs: &["yarn"],

@@ -87,6 +87,7 @@ fn fix(_: &Context<'_>, _: &Cmd<'_, '_>) -> Option<(String, Applicability)> {
 }
 
 const SPEC: CleanupCheck = CleanupCheck {
+    managers: &["zypper"],
     fills,
     cleans,
     cache_dirs: &["/var/cache/zypp"],
