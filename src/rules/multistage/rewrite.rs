@@ -260,6 +260,9 @@ struct Planner<'p, 'c> {
     runtime_commands: Vec<String>,
     /// What the runtime copies, in a few words.
     what: String,
+    /// A build runs offline on what an earlier RUN fetched (`cargo build --offline`,
+    /// `dotnet publish --no-restore`): no cache mounts.
+    offline: bool,
 }
 
 impl<'p, 'c> Planner<'p, 'c> {
@@ -284,6 +287,7 @@ impl<'p, 'c> Planner<'p, 'c> {
             runtime_packages: Vec::new(),
             runtime_commands: Vec::new(),
             what: String::new(),
+            offline: false,
         }
     }
 
@@ -298,6 +302,7 @@ impl<'p, 'c> Planner<'p, 'c> {
     fn plan(mut self, start: u32) -> Option<Rewrite> {
         self.walk();
         let cmds = self.run_commands();
+        self.offline = cmds.iter().any(|c| runs_offline(&c.words));
         match self.eco() {
             "go" => self.go(&cmds),
             "rust" => self.rust(&cmds),
@@ -2005,10 +2010,12 @@ impl<'p, 'c> Planner<'p, 'c> {
                 end: ins.line_span.end,
             }));
         }
-        // cache mounts for the package managers
+        // cache mounts for the package managers (none when a build runs offline: what it needs
+        // would be in the cache, which a build from imported layers does not have, and a mount
+        // would hide what the fetch left in the layer)
         for i in sem.body(self.stage) {
             let ins = sem.instructions[i];
-            if ins.kind != Kind::Run {
+            if ins.kind != Kind::Run || self.offline {
                 continue;
             }
             if user_at(sem, i).is_some_and(|(u, _)| !is_root(u)) {
@@ -2320,6 +2327,21 @@ impl Facts {
             })
             .collect()
     }
+}
+
+/// Does a command build or install from what an earlier step fetched, without the network?
+fn runs_offline(words: &[&str]) -> bool {
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let flags: &[&str] = match shell::basename(first) {
+        "cargo" => &["--offline", "--frozen"],
+        "dotnet" => &["--no-restore"],
+        "mvn" | "mvnw" => &["-o", "--offline"],
+        "gradle" | "gradlew" | "npm" | "yarn" | "pnpm" => &["--offline"],
+        _ => &[],
+    };
+    words[1..].iter().any(|w| flags.contains(w))
 }
 
 /// Is a command one the ecosystem's cache mount helps (a package manager or the build tool)?
