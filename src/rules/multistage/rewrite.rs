@@ -260,6 +260,8 @@ struct Planner<'p, 'c> {
     runtime_commands: Vec<String>,
     /// What the runtime copies, in a few words.
     what: String,
+    /// Folders the ecosystem's builds and installs ran in (the project's sources).
+    build_dirs: Vec<String>,
     /// A build runs offline on what an earlier RUN fetched (`cargo build --offline`,
     /// `dotnet publish --no-restore`): no cache mounts.
     offline: bool,
@@ -287,6 +289,7 @@ impl<'p, 'c> Planner<'p, 'c> {
             runtime_packages: Vec::new(),
             runtime_commands: Vec::new(),
             what: String::new(),
+            build_dirs: Vec::new(),
             offline: false,
         }
     }
@@ -302,6 +305,15 @@ impl<'p, 'c> Planner<'p, 'c> {
     fn plan(mut self, start: u32) -> Option<Rewrite> {
         self.walk();
         let cmds = self.run_commands();
+        let mut dirs: Vec<String> = Vec::new();
+        for c in self.builds(&cmds).into_iter().chain(self.installs(&cmds)) {
+            if let Some(d) = c.cwd.clone().filter(|d| d != "/")
+                && !dirs.contains(&d)
+            {
+                dirs.push(d);
+            }
+        }
+        self.build_dirs = dirs;
         self.offline = cmds.iter().any(|c| runs_offline(&c.words));
         match self.eco() {
             "go" => self.go(&cmds),
@@ -1478,7 +1490,9 @@ impl<'p, 'c> Planner<'p, 'c> {
                 found = exact;
             }
         }
-        if framework {
+        // a framework-dependent app (`dotnet App.dll`, or its apphost `./App`) needs the shared
+        // framework: ASP.NET Core's for a web app
+        if framework || !self_contained {
             let web = self.is_web();
             if web {
                 self.needs.insert("aspnet".into());
@@ -1488,8 +1502,6 @@ impl<'p, 'c> Planner<'p, 'c> {
                     "it is a console app: an ASP.NET Core app needs the `aspnet` image (nothing in the file says it serves HTTP)".into(),
                 );
             }
-        } else if !self_contained {
-            self.needs.insert("dotnet".into());
         } else {
             self.needs.insert(self.libc().into());
         }
@@ -1699,6 +1711,7 @@ impl<'p, 'c> Planner<'p, 'c> {
             .context_dest
             .iter()
             .chain(self.facts.workdir.iter())
+            .chain(self.build_dirs.iter())
             .filter(|d| d.as_str() != "/")
             .cloned()
             .collect();
