@@ -1373,7 +1373,9 @@ impl<'p, 'c> Planner<'p, 'c> {
             }
         }
         found.dedup();
-        // a launcher the build unpacked into the WORKDIR (`sbt universal:packageZipTarball`)
+        // a launcher the build unpacked into the WORKDIR (`sbt universal:packageZipTarball`):
+        // an application folder, which its user may write to (logs, a PID file)
+        let mut app_folder = false;
         if found.is_empty()
             && let Some(wd) = wd.as_deref().filter(|w| *w != "/")
             && self.entry.programs().any(|p| {
@@ -1385,6 +1387,7 @@ impl<'p, 'c> Planner<'p, 'c> {
             ));
             self.what = format!("`{wd}`");
             found.push(wd.to_string());
+            app_folder = true;
         }
         if found.is_empty() {
             let cwd = builds
@@ -1415,7 +1418,7 @@ impl<'p, 'c> Planner<'p, 'c> {
             self.artifacts.push(Artifact {
                 src: f,
                 dest,
-                chown: false,
+                chown: app_folder,
             });
         }
     }
@@ -2402,6 +2405,8 @@ fn is_build_env(name: &str) -> bool {
         "GOCACHE",
         "GOMODCACHE",
         "GOTOOLCHAIN",
+        "GOPATH",
+        "GOBIN",
         "CARGO_TARGET_DIR",
         "CARGO_INCREMENTAL",
         "CARGO_NET_GIT_FETCH_WITH_CLI",
