@@ -88,9 +88,10 @@ declare_rule! {
     /// time needs them copied), and a Go module that needs cgo stops working. Otherwise the fix
     /// is display-only: the runtime stage begins with a comment listing what it assumes (the
     /// artifact path, native libraries, the builder image's Debian release, packages from
-    /// added repositories), and the finding's help says the same. Python rewrites are always
-    /// display-only: the full image's headers let `pip` compile packages whose run-time
-    /// libraries the slim image lacks, and the file cannot tell which.
+    /// added repositories), and the finding's help says the same. Python rewrites are
+    /// display-only unless `pip` may only take binary wheels (`PIP_ONLY_BINARY=:all:`): the full
+    /// image's headers let `pip` compile packages whose run-time libraries the slim image
+    /// lacks, and the file cannot tell which.
     pub SingleStageBuild {
         code: "DO230",
         name: "single-stage-build",
