@@ -597,7 +597,7 @@ mod multistage_tests {
             ),
             (
                 "mcr.microsoft.com/dotnet/sdk:6.0-bullseye-slim",
-                "mcr.microsoft.com/dotnet/runtime:6.0-bullseye-slim",
+                "mcr.microsoft.com/dotnet/runtime-deps:6.0-bullseye-slim",
             ),
         ];
         for (builder, want) in cases {

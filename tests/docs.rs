@@ -259,12 +259,15 @@ fn every_toml_example_parses() {
     assert!(n >= 10, "only {n} examples");
 }
 
+/// The hand-written docs: README.md, `docs/*.md` and the guides in `docs/multistage/`.
 fn doc_files() -> Vec<String> {
     let mut out = vec!["README.md".to_string()];
-    for e in std::fs::read_dir("docs").unwrap().flatten() {
-        let p = e.path();
-        if p.extension().is_some_and(|x| x == "md") {
-            out.push(p.display().to_string().replace('\\', "/"));
+    for dir in ["docs", "docs/multistage"] {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "md") {
+                out.push(p.display().to_string().replace('\\', "/"));
+            }
         }
     }
     out.sort();
@@ -351,11 +354,22 @@ fn the_suppression_examples_suppress() {
     }
 }
 
-/// The README links every guide, and every relative link in the docs leads to a file.
+/// The README links every guide (the multi-stage guides through their index), and every
+/// relative link in the docs leads to a file.
 #[test]
 fn the_docs_are_linked() {
     let readme = read("README.md");
+    let index = read("docs/multistage/README.md");
     for path in doc_files().iter().filter(|p| p.starts_with("docs/")) {
+        if let Some(guide) = path.strip_prefix("docs/multistage/")
+            && guide != "README.md"
+        {
+            assert!(
+                index.contains(&format!("]({guide})")),
+                "docs/multistage/README.md does not link {guide}"
+            );
+            continue;
+        }
         assert!(
             readme.contains(&format!("]({path})")),
             "README.md does not link {path}"

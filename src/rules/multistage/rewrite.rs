@@ -260,6 +260,11 @@ struct Planner<'p, 'c> {
     runtime_commands: Vec<String>,
     /// What the runtime copies, in a few words.
     what: String,
+    /// Folders the ecosystem's builds and installs ran in (the project's sources).
+    build_dirs: Vec<String>,
+    /// A build runs offline on what an earlier RUN fetched (`cargo build --offline`,
+    /// `dotnet publish --no-restore`): no cache mounts.
+    offline: bool,
 }
 
 impl<'p, 'c> Planner<'p, 'c> {
@@ -284,6 +289,8 @@ impl<'p, 'c> Planner<'p, 'c> {
             runtime_packages: Vec::new(),
             runtime_commands: Vec::new(),
             what: String::new(),
+            build_dirs: Vec::new(),
+            offline: false,
         }
     }
 
@@ -298,6 +305,16 @@ impl<'p, 'c> Planner<'p, 'c> {
     fn plan(mut self, start: u32) -> Option<Rewrite> {
         self.walk();
         let cmds = self.run_commands();
+        let mut dirs: Vec<String> = Vec::new();
+        for c in self.builds(&cmds).into_iter().chain(self.installs(&cmds)) {
+            if let Some(d) = c.cwd.clone().filter(|d| d != "/")
+                && !dirs.contains(&d)
+            {
+                dirs.push(d);
+            }
+        }
+        self.build_dirs = dirs;
+        self.offline = cmds.iter().any(|c| runs_offline(&c.words));
         match self.eco() {
             "go" => self.go(&cmds),
             "rust" => self.rust(&cmds),
@@ -1356,7 +1373,9 @@ impl<'p, 'c> Planner<'p, 'c> {
             }
         }
         found.dedup();
-        // a launcher the build unpacked into the WORKDIR (`sbt universal:packageZipTarball`)
+        // a launcher the build unpacked into the WORKDIR (`sbt universal:packageZipTarball`):
+        // an application folder, which its user may write to (logs, a PID file)
+        let mut app_folder = false;
         if found.is_empty()
             && let Some(wd) = wd.as_deref().filter(|w| *w != "/")
             && self.entry.programs().any(|p| {
@@ -1368,6 +1387,7 @@ impl<'p, 'c> Planner<'p, 'c> {
             ));
             self.what = format!("`{wd}`");
             found.push(wd.to_string());
+            app_folder = true;
         }
         if found.is_empty() {
             let cwd = builds
@@ -1398,7 +1418,7 @@ impl<'p, 'c> Planner<'p, 'c> {
             self.artifacts.push(Artifact {
                 src: f,
                 dest,
-                chown: false,
+                chown: app_folder,
             });
         }
     }
@@ -1473,7 +1493,9 @@ impl<'p, 'c> Planner<'p, 'c> {
                 found = exact;
             }
         }
-        if framework {
+        // a framework-dependent app (`dotnet App.dll`, or its apphost `./App`) needs the shared
+        // framework: ASP.NET Core's for a web app
+        if framework || !self_contained {
             let web = self.is_web();
             if web {
                 self.needs.insert("aspnet".into());
@@ -1483,8 +1505,6 @@ impl<'p, 'c> Planner<'p, 'c> {
                     "it is a console app: an ASP.NET Core app needs the `aspnet` image (nothing in the file says it serves HTTP)".into(),
                 );
             }
-        } else if !self_contained {
-            self.needs.insert("dotnet".into());
         } else {
             self.needs.insert(self.libc().into());
         }
@@ -1694,6 +1714,7 @@ impl<'p, 'c> Planner<'p, 'c> {
             .context_dest
             .iter()
             .chain(self.facts.workdir.iter())
+            .chain(self.build_dirs.iter())
             .filter(|d| d.as_str() != "/")
             .cloned()
             .collect();
@@ -2005,10 +2026,12 @@ impl<'p, 'c> Planner<'p, 'c> {
                 end: ins.line_span.end,
             }));
         }
-        // cache mounts for the package managers
+        // cache mounts for the package managers (none when a build runs offline: what it needs
+        // would be in the cache, which a build from imported layers does not have, and a mount
+        // would hide what the fetch left in the layer)
         for i in sem.body(self.stage) {
             let ins = sem.instructions[i];
-            if ins.kind != Kind::Run {
+            if ins.kind != Kind::Run || self.offline {
                 continue;
             }
             if user_at(sem, i).is_some_and(|(u, _)| !is_root(u)) {
@@ -2322,6 +2345,21 @@ impl Facts {
     }
 }
 
+/// Does a command build or install from what an earlier step fetched, without the network?
+fn runs_offline(words: &[&str]) -> bool {
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let flags: &[&str] = match shell::basename(first) {
+        "cargo" => &["--offline", "--frozen"],
+        "dotnet" => &["--no-restore"],
+        "mvn" | "mvnw" => &["-o", "--offline"],
+        "gradle" | "gradlew" | "npm" | "yarn" | "pnpm" => &["--offline"],
+        _ => &[],
+    };
+    words[1..].iter().any(|w| flags.contains(w))
+}
+
 /// Is a command one the ecosystem's cache mount helps (a package manager or the build tool)?
 fn pm_command(eco: &data::BuildEcosystem, c: &Cmd<'_, '_>) -> bool {
     let words: Vec<&str> = c.argv().words.iter().map(|w| w.as_str()).collect();
@@ -2367,6 +2405,8 @@ fn is_build_env(name: &str) -> bool {
         "GOCACHE",
         "GOMODCACHE",
         "GOTOOLCHAIN",
+        "GOPATH",
+        "GOBIN",
         "CARGO_TARGET_DIR",
         "CARGO_INCREMENTAL",
         "CARGO_NET_GIT_FETCH_WITH_CLI",

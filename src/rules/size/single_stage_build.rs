@@ -67,7 +67,9 @@ declare_rule! {
     /// The builder is the original stage named `build`, without the instructions that only
     /// configure the image (`CMD`, `ENTRYPOINT`, `EXPOSE`, `HEALTHCHECK`, `LABEL`, `VOLUME`,
     /// `STOPSIGNAL`, and `ENV`/`USER`/`WORKDIR` after the last build step), with cache mounts
-    /// for the package manager on the `RUN`s that run as root, and with the manifests-first
+    /// for the package manager on the `RUN`s that run as root (none when a build runs offline
+    /// on what an earlier step fetched: `cargo build --offline`, `dotnet publish
+    /// --no-restore`, `mvn -o`), and with the manifests-first
     /// order of `copy-before-install` when that fix is certain. Per ecosystem it also sets
     /// `CGO_ENABLED=0` on `go build` (unless the file asks for cgo), prunes development
     /// dependencies after the last Node.js step (`npm prune --omit=dev`), and creates a
@@ -86,9 +88,10 @@ declare_rule! {
     /// time needs them copied), and a Go module that needs cgo stops working. Otherwise the fix
     /// is display-only: the runtime stage begins with a comment listing what it assumes (the
     /// artifact path, native libraries, the builder image's Debian release, packages from
-    /// added repositories), and the finding's help says the same. Python rewrites are always
-    /// display-only: the full image's headers let `pip` compile packages whose run-time
-    /// libraries the slim image lacks, and the file cannot tell which.
+    /// added repositories), and the finding's help says the same. Python rewrites are
+    /// display-only unless `pip` may only take binary wheels (`PIP_ONLY_BINARY=:all:`): the full
+    /// image's headers let `pip` compile packages whose run-time libraries the slim image
+    /// lacks, and the file cannot tell which.
     pub SingleStageBuild {
         code: "DO230",
         name: "single-stage-build",
