@@ -199,8 +199,10 @@ pub fn fix(
     outcome
 }
 
-/// A unified diff of `old` → `new` with `a/` and `b/` paths.
+/// A unified diff of `old` → `new` with `a/` and `b/` paths (an absolute path loses its
+/// leading `/`, as `git diff` writes it: `a/tmp/Dockerfile`).
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    let path = path.trim_start_matches('/');
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)

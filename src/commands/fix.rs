@@ -265,7 +265,11 @@ pub fn run(args: FixArgs) -> u8 {
             let diff = if *append {
                 diff
             } else {
-                diff.replacen(&format!("--- a/{name}"), "--- /dev/null", 1)
+                diff.replacen(
+                    &format!("--- a/{}", name.trim_start_matches('/')),
+                    "--- /dev/null",
+                    1,
+                )
             };
             let _ = write!(out, "{diff}");
         }
