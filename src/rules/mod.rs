@@ -7,6 +7,7 @@ pub mod cache;
 pub mod common;
 pub mod correctness;
 pub mod maintainability;
+pub mod paths;
 pub mod reproducibility;
 pub mod resolve;
 pub mod security;
@@ -52,6 +53,10 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &size::PipCacheDir,
         &size::YumClean,
         &size::ConsecutiveRun,
+        &size::DeletedInLaterLayer,
+        &size::ChownAfterCopy,
+        &size::BuildToolsInFinalStage,
+        &size::NonRuntimeFolderCopied,
         &size::UseraddHighUid,
         &cache::UnfilteredBuildContext,
         &cache::CopyBeforeInstall,

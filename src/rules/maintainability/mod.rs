@@ -1,5 +1,5 @@
 //! DO6xx: deprecated or confusing constructs.
-mod add_instead_of_copy;
+pub(crate) mod add_instead_of_copy;
 mod apt_instead_of_apt_get;
 mod bin_sh_replaced;
 mod cd_in_run;
