@@ -60,6 +60,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &size::UseraddHighUid,
         &cache::UnfilteredBuildContext,
         &cache::CopyBeforeInstall,
+        &cache::MissingCacheMount,
+        &cache::VolatileArgTooEarly,
         &security::RootUser,
         &security::MissingUser,
         &security::TlsVerificationDisabled,
