@@ -101,6 +101,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &maintainability::WgetProgressBar,
         &maintainability::WgetAndCurl,
         &maintainability::BinShReplaced,
+        &maintainability::AddUrlWithoutChecksum,
+        &maintainability::UnreachableStage,
         &style::StageNameCasing,
         &style::FromAsCasing,
         &style::InconsistentInstructionCasing,
