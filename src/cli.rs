@@ -38,6 +38,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// Write a commented `dockopt.toml` to start from (never overwrites an existing one).
+    Init {
+        /// Folder to write it in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print a shell completion script: `dockopt completions bash > /etc/bash_completion.d/dockopt`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -76,6 +88,10 @@ pub struct CommonArgs {
     /// File name to report for stdin, and to find its context and config by.
     #[arg(long)]
     pub stdin_filename: Option<PathBuf>,
+    /// Apply the config's `exclude` to files named on the command line too (for pre-commit and
+    /// other tools that pass every file).
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 #[derive(Args, Debug)]

@@ -28,7 +28,7 @@ pub const SKIP_DIRS: &[&str] = &[
 ];
 
 /// Extensions that mark a file as something other than a Dockerfile.
-const NOT_DOCKERFILE_EXT: &[&str] = &[
+pub const NOT_DOCKERFILE_EXT: &[&str] = &[
     "dockerignore",
     "md",
     "markdown",
@@ -93,6 +93,8 @@ pub struct Discovery {
     exclude: Option<GlobSet>,
     /// Folder `exclude` globs are relative to.
     base: PathBuf,
+    /// Apply `exclude` to the files named explicitly too (`--force-exclude`).
+    pub force_exclude: bool,
 }
 
 fn globset(patterns: &[String]) -> Result<Option<GlobSet>, globset::Error> {
@@ -120,6 +122,7 @@ impl Discovery {
             include: globset(include)?,
             exclude: globset(exclude)?,
             base,
+            force_exclude: false,
         })
     }
 
@@ -127,8 +130,16 @@ impl Discovery {
         let Some(ex) = &self.exclude else {
             return false;
         };
-        let rel = path.strip_prefix(&self.base).unwrap_or(path);
+        // globs are relative to the config's folder; relative paths are from where we run
+        let absolute = (path.is_relative() && self.base.is_absolute())
+            .then(|| std::env::current_dir().ok().map(|d| d.join(path)))
+            .flatten();
+        let rel = absolute
+            .as_deref()
+            .and_then(|a| a.strip_prefix(&self.base).ok())
+            .unwrap_or_else(|| path.strip_prefix(&self.base).unwrap_or(path));
         let rel = rel.strip_prefix("./").unwrap_or(rel);
+        let path = path.strip_prefix("./").unwrap_or(path);
         ex.is_match(rel) || ex.is_match(path)
     }
 
@@ -143,15 +154,20 @@ impl Discovery {
                 .is_some_and(|g| g.is_match(name) || g.is_match(path))
     }
 
-    /// Every Dockerfile under `paths`, sorted, without duplicates. Explicit files are always
-    /// included; errors (a missing path) are returned beside the files found.
+    /// Every Dockerfile under `paths`, sorted, without duplicates. Explicit files are included
+    /// whatever their name, and unless `force_exclude`, whatever `exclude` says; errors (a
+    /// missing path) are returned beside the files found.
     pub fn find(&self, paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for root in paths {
             match std::fs::metadata(root) {
                 Err(e) => errors.push((root.clone(), e.to_string())),
-                Ok(m) if m.is_file() => files.push(root.clone()),
+                Ok(m) if m.is_file() => {
+                    if !(self.force_exclude && self.excluded(root)) {
+                        files.push(root.clone());
+                    }
+                }
                 Ok(_) => {
                     let walker = ignore::WalkBuilder::new(root)
                         .hidden(false)

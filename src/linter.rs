@@ -19,8 +19,9 @@ pub struct BuildContext {
     /// The ignore file that applies (`<name>.dockerignore` beside the Dockerfile, else
     /// `.dockerignore` at the context root): its path and content.
     pub ignore_file: Option<(PathBuf, String)>,
-    /// Names of the entries at the top of the context (`.git`, `node_modules`, `src`, …).
-    pub entries: Vec<String>,
+    /// Names of the entries at the top of the context (`.git`, `node_modules`, `src`, …),
+    /// sorted; shared by every Dockerfile of the context.
+    pub entries: std::sync::Arc<[String]>,
 }
 
 /// Everything one lint produces.
@@ -75,7 +76,12 @@ pub fn lint_parsed(
 
 /// Look a rule up by code, name or alias.
 pub fn find_rule(selector: &str) -> Option<&'static dyn Rule> {
-    rules::all().iter().copied().find(|r| {
+    // the common case, a code: the registry is sorted by code
+    let all = rules::all();
+    if let Ok(i) = all.binary_search_by(|r| r.meta().code.cmp(selector)) {
+        return Some(all[i]);
+    }
+    all.iter().copied().find(|r| {
         let m = r.meta();
         m.code.eq_ignore_ascii_case(selector)
             || m.name.eq_ignore_ascii_case(selector)

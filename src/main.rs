@@ -11,6 +11,8 @@ fn main() -> ExitCode {
         Command::Fix(args) => commands::fix::run(args),
         Command::Parse { file, format } => commands::parse::run(&file, format),
         Command::Rules { rule, format } => commands::rules::run(rule.as_deref(), format),
+        Command::Init { dir } => commands::init::run(&dir),
+        Command::Completions { shell } => commands::completions::run(shell),
     };
     ExitCode::from(code)
 }

@@ -238,15 +238,11 @@ impl<'a> Context<'a> {
         settings: &'a Settings,
         meta: &'static RuleMeta,
     ) -> Context<'a> {
-        static NO_CONTEXT: BuildContext = BuildContext {
-            root: None,
-            ignore_file: None,
-            entries: Vec::new(),
-        };
+        static NO_CONTEXT: std::sync::OnceLock<BuildContext> = std::sync::OnceLock::new();
         Context {
             src,
             path,
-            build_context: &NO_CONTEXT,
+            build_context: NO_CONTEXT.get_or_init(BuildContext::default),
             semantic,
             settings,
             meta,

@@ -44,8 +44,19 @@ pub struct Settings {
     pub strict_labels: bool,
     /// Image → tag or digest to pin unpinned bases to (makes the pin fix safe).
     pub pins: BTreeMap<String, String>,
+    /// Runtime images and build outputs for the multi-stage rewrite (DO230), from
+    /// `[multistage]`; tried before the built-in data.
+    pub multistage: MultistageSettings,
     /// The build context, when not the Dockerfile's folder.
     pub context: Option<PathBuf>,
+}
+
+/// `[multistage]` of dockopt.toml, compiled.
+#[derive(Clone, Debug, Default)]
+pub struct MultistageSettings {
+    pub runtimes: Vec<crate::data::RuntimeImage>,
+    /// Ecosystem → more build output locations.
+    pub outputs: BTreeMap<String, Vec<String>>,
 }
 
 impl Settings {

@@ -77,7 +77,15 @@ fn settings() -> insta::Settings {
 fn lint_formats() {
     let t = tree();
     settings().bind(|| {
-        for fmt in ["concise", "json", "github", "checkstyle", "gitlab", "human"] {
+        for fmt in [
+            "concise",
+            "json",
+            "github",
+            "checkstyle",
+            "gitlab",
+            "markdown",
+            "human",
+        ] {
             let r = run(t.path(), &["lint", "--format", fmt], None);
             assert_eq!(r.code, 1, "{fmt}: findings exit 1\n{}", snap(&r));
             insta::assert_snapshot!(format!("lint_{fmt}"), snap(&r));
@@ -313,4 +321,130 @@ fn fix_stdin_prints_the_fixed_file() {
     );
     assert_eq!(r.code, 0, "{}", snap(&r));
     assert_eq!(r.stdout, "FROM alpine:3.20\nRUN apk add --no-cache curl\n");
+}
+
+#[test]
+fn version() {
+    let t = tempfile::tempdir().unwrap();
+    let r = run(t.path(), &["--version"], None);
+    assert_eq!(r.code, 0, "{}", snap(&r));
+    assert_eq!(
+        r.stdout.trim(),
+        format!("dockopt {}", env!("CARGO_PKG_VERSION"))
+    );
+    // propagated to the subcommands
+    let r = run(t.path(), &["lint", "--version"], None);
+    assert_eq!(r.code, 0, "{}", snap(&r));
+    assert!(r.stdout.contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn init_writes_a_config_once() {
+    let t = tempfile::tempdir().unwrap();
+    let r = run(t.path(), &["init"], None);
+    assert_eq!(r.code, 0, "{}", snap(&r));
+    let path = t.path().join("dockopt.toml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written, dockopt::config::TEMPLATE);
+    dockopt::config::Config::parse(&path, &written).unwrap();
+    // the written file is what lint picks up, and it is valid
+    std::fs::write(t.path().join("Dockerfile"), "FROM alpine:3.20\n").unwrap();
+    let r = run(t.path(), &["lint", "--fail-level", "none"], None);
+    assert_eq!(r.code, 0, "{}", snap(&r));
+    // never overwritten
+    std::fs::write(&path, "# mine\n").unwrap();
+    let r = run(t.path(), &["init"], None);
+    assert_eq!(r.code, 2, "{}", snap(&r));
+    assert!(r.stderr.contains("already exists"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
+    // nor is a hidden .dockopt.toml shadowed
+    let sub = t.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(sub.join(".dockopt.toml"), "").unwrap();
+    let r = run(t.path(), &["init", "sub"], None);
+    assert_eq!(r.code, 2, "{}", snap(&r));
+    assert!(!sub.join("dockopt.toml").exists());
+    // a folder that is not there
+    let r = run(t.path(), &["init", "missing"], None);
+    assert_eq!(r.code, 2, "{}", snap(&r));
+}
+
+#[test]
+fn completions() {
+    let t = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let r = run(t.path(), &["completions", shell], None);
+        assert_eq!(r.code, 0, "{shell}: {}", snap(&r));
+        for word in ["dockopt", "lint", "fix", "init", "fail-level"] {
+            assert!(r.stdout.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    let r = run(t.path(), &["completions", "tcsh"], None);
+    assert_eq!(r.code, 2, "{}", snap(&r));
+    // the bash script is valid bash
+    #[cfg(unix)]
+    if let Ok(out) = Command::new("bash")
+        .arg("-n")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            let script = run(t.path(), &["completions", "bash"], None).stdout;
+            c.stdin.take().unwrap().write_all(script.as_bytes())?;
+            c.wait_with_output()
+        })
+    {
+        assert!(
+            out.status.success(),
+            "bash -n: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn force_exclude_applies_exclude_to_named_files() {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    std::fs::create_dir_all(p.join("vendor/lib")).unwrap();
+    std::fs::create_dir_all(p.join("app")).unwrap();
+    std::fs::write(p.join("dockopt.toml"), "exclude = [\"vendor/**\"]\n").unwrap();
+    std::fs::write(p.join("vendor/lib/Dockerfile"), "FROM python\n").unwrap();
+    std::fs::write(p.join("app/Dockerfile"), "FROM node\n").unwrap();
+    let args = |extra: &[&'static str]| {
+        let mut a = vec!["lint", "--format", "concise", "--select", "DO501"];
+        a.extend_from_slice(extra);
+        a.extend(["vendor/lib/Dockerfile", "app/Dockerfile"]);
+        a
+    };
+    // named files are linted whatever `exclude` says…
+    let r = run(p, &args(&[]), None);
+    assert!(r.stdout.contains("vendor/lib/Dockerfile"), "{}", snap(&r));
+    // …unless --force-exclude
+    let r = run(p, &args(&["--force-exclude"]), None);
+    assert_eq!(r.code, 1, "{}", snap(&r));
+    assert!(!r.stdout.contains("vendor/"), "{}", snap(&r));
+    assert!(r.stdout.contains("app/Dockerfile"), "{}", snap(&r));
+    // the globs are relative to the config's folder, wherever dockopt runs
+    let r = run(
+        &p.join("vendor"),
+        &[
+            "lint",
+            "--force-exclude",
+            "--select",
+            "DO501",
+            "lib/Dockerfile",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", snap(&r));
+    // fix too
+    let r = run(
+        p,
+        &["fix", "--force-exclude", "vendor/lib/Dockerfile"],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", snap(&r));
 }

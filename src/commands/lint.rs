@@ -64,7 +64,8 @@ pub fn run(args: LintArgs) -> u8 {
         }
         files.push(f);
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    // `read_inputs` returns stdin first, then the discovered files sorted by path, and the
+    // parallel map keeps that order: no sort needed.
 
     let color = args.output.is_none()
         && args.format == Format::Human

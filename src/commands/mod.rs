@@ -1,7 +1,9 @@
 //! Command implementations: the edge where files, configuration, threads and terminals are
 //! handled. The core (`linter`, `fix`) stays a pure function of text and settings.
 
+pub mod completions;
 pub mod fix;
+pub mod init;
 pub mod lint;
 pub mod parse;
 pub mod rules;
@@ -62,12 +64,13 @@ pub fn session(args: &CommonArgs) -> miette::Result<Session> {
         .as_ref()
         .and_then(|p| p.parent().map(Path::to_path_buf))
         .unwrap_or_else(|| PathBuf::from("."));
-    let discovery = Discovery::new(
+    let mut discovery = Discovery::new(
         config.include.as_deref().unwrap_or_default(),
         config.exclude.as_deref().unwrap_or_default(),
         base,
     )
     .map_err(|e| miette::miette!("bad include/exclude glob: {e}"))?;
+    discovery.force_exclude = args.force_exclude;
     Ok(Session {
         config,
         config_path,
@@ -203,7 +206,7 @@ pub fn build_context(
         BuildContext {
             root: Some(root.clone()),
             ignore_file,
-            entries,
+            entries: entries.into(),
         }
     });
     let mut ctx = base.clone();

@@ -1,6 +1,8 @@
 //! `--format github`: GitHub Actions workflow commands, which the runner turns into pull-request
 //! annotations: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
-//! Errors map to `error`, warnings to `warning`, info and style to `notice`.
+//! Errors map to `error`, warnings to `warning`, info and style to `notice`. Errors come first,
+//! then warnings, then notices (each in path and position order): GitHub shows at most ten
+//! annotations of each level per step, and a reader should meet the errors first.
 
 use std::io::{self, Write};
 
@@ -28,27 +30,30 @@ pub fn level(s: Severity) -> &'static str {
 }
 
 pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for f in files {
-        let path = escape_property(&f.display_path());
-        for d in &f.diagnostics {
-            let (s, e) = f.range(d.span);
-            let mut msg = d.message.clone();
-            if let Some(h) = &d.help {
-                msg.push_str("\nhelp: ");
-                msg.push_str(h);
-            }
-            writeln!(
-                out,
-                "::{} file={path},line={},col={},endLine={},endColumn={},title={}::{}",
-                level(d.severity),
-                s.line,
-                s.column,
-                e.line,
-                e.column,
-                escape_property(&format!("{} {}", d.code, d.name)),
-                escape_data(&msg)
-            )?;
+    let mut all: Vec<_> = files
+        .iter()
+        .flat_map(|f| f.diagnostics.iter().map(move |d| (f, d)))
+        .collect();
+    all.sort_by_key(|(_, d)| d.severity); // stable: path and position order within a level
+    for (f, d) in all {
+        let (s, e) = f.range(d.span);
+        let mut msg = d.message.clone();
+        if let Some(h) = &d.help {
+            msg.push_str("\nhelp: ");
+            msg.push_str(h);
         }
+        writeln!(
+            out,
+            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            level(d.severity),
+            escape_property(&f.display_path()),
+            s.line,
+            s.column,
+            e.line,
+            e.column,
+            escape_property(&format!("{} {}", d.code, d.name)),
+            escape_data(&msg)
+        )?;
     }
     Ok(())
 }

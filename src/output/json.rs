@@ -3,7 +3,8 @@
 //! `[{"file", "code", "name", "severity", "message", "help", "url", "line", "column", "end_line",
 //! "end_column", "fix": null | {"applicability", "title", "edits": [{"content", "line", "column",
 //! "end_line", "end_column"}]}}]`. Lines and columns are 1-based; columns count characters; the
-//! end column is exclusive.
+//! end column is exclusive. One finding per line (compact JSON inside), so the output is
+//! both quick to write and easy to grep.
 
 use std::io::{self, Write};
 
@@ -30,13 +31,13 @@ struct JsonFix<'a> {
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
-    file: String,
+    file: &'a str,
     code: &'static str,
     name: &'static str,
     severity: &'static str,
     message: &'a str,
     help: Option<&'a str>,
-    url: Option<String>,
+    url: Option<&'a str>,
     line: u32,
     column: u32,
     end_line: u32,
@@ -45,19 +46,28 @@ struct JsonFinding<'a> {
 }
 
 pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    let mut all = Vec::new();
+    // one docs URL per rule, not one allocation per finding
+    let mut urls: std::collections::HashMap<&'static str, Option<String>> = Default::default();
+    for f in files {
+        for d in &f.diagnostics {
+            urls.entry(d.code)
+                .or_insert_with(|| find_rule(d.code).map(|r| r.meta().url()));
+        }
+    }
+    out.write_all(b"[")?;
+    let mut first = true;
     for f in files {
         let path = f.display_path();
         for d in &f.diagnostics {
             let (s, e) = f.range(d.span);
-            all.push(JsonFinding {
-                file: path.clone(),
+            let finding = JsonFinding {
+                file: &path,
                 code: d.code,
                 name: d.name,
                 severity: d.severity.as_str(),
                 message: &d.message,
                 help: d.help.as_deref(),
-                url: find_rule(d.code).map(|r| r.meta().url()),
+                url: urls.get(d.code).and_then(|u| u.as_deref()),
                 line: s.line,
                 column: s.column,
                 end_line: e.line,
@@ -80,9 +90,11 @@ pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                         })
                         .collect(),
                 }),
-            });
+            };
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            serde_json::to_writer(&mut *out, &finding)?;
         }
     }
-    serde_json::to_writer_pretty(&mut *out, &all)?;
-    writeln!(out)
+    out.write_all(if first { b"]\n" } else { b"\n]\n" })
 }

@@ -13,6 +13,7 @@ pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 
 /// One linted file, ready to report.
@@ -75,6 +76,8 @@ pub enum Format {
     Checkstyle,
     /// GitLab Code Quality JSON.
     Gitlab,
+    /// A Markdown table, errors first (GitHub job summaries, pull-request comments).
+    Markdown,
 }
 
 pub fn write(
@@ -91,5 +94,6 @@ pub fn write(
         Format::Github => github::write(files, out),
         Format::Checkstyle => checkstyle::write(files, out),
         Format::Gitlab => gitlab::write(files, out),
+        Format::Markdown => markdown::write(files, out),
     }
 }

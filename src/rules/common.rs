@@ -62,6 +62,30 @@ pub fn commands_in<'s, 'a>(
     })
 }
 
+/// The shell commands that run one of `programs` (behind sudo/env/…), in source order. Much
+/// cheaper than walking every command when a rule is about a few programs.
+pub fn commands_running<'s, 'a>(
+    sem: &'s Semantic<'a>,
+    programs: &'s [&'s str],
+) -> Vec<Cmd<'s, 'a>> {
+    let mut v: Vec<Cmd<'s, 'a>> = sem
+        .commands_running(programs)
+        .map(|(index, script, command)| Cmd {
+            index,
+            script,
+            command,
+        })
+        .collect();
+    v.sort_by_key(|c| (c.index, c.command.span.start));
+    v
+}
+
+/// Does the file's text contain any of these words? A cheap test that lets a rule skip files
+/// that cannot trigger it.
+pub fn mentions_any(ctx: &Context<'_>, words: &[&str]) -> bool {
+    words.iter().any(|w| ctx.src.contains(w))
+}
+
 /// Every shell command of RUN `i`.
 pub fn commands_of<'s, 'a>(
     sem: &'s Semantic<'a>,
@@ -106,7 +130,7 @@ pub fn append_to_run(ctx: &Context<'_>, ins: &Instruction, command: &str) -> Opt
     let end = run_end(ins)?;
     Some(Edit::insert(
         end,
-        format!("{}&& {command}", ctx.semantic.style.continuation()),
+        format!("{}&& {command}", ctx.semantic.style().continuation()),
     ))
 }
 
@@ -150,7 +174,7 @@ pub fn dangling_continuation(ctx: &Context<'_>, ins: &Instruction) -> bool {
     let text = ctx
         .text(ins.line_span)
         .trim_end_matches(['\n', '\r', ' ', '\t']);
-    text.ends_with(ctx.semantic.style.escape) && ins.heredocs.is_empty()
+    text.ends_with(ctx.semantic.escape()) && ins.heredocs.is_empty()
 }
 
 /// An edit inserting whole lines after an instruction (its heredoc bodies included), in the
@@ -160,7 +184,7 @@ pub fn insert_lines_after(ctx: &Context<'_>, ins: &Instruction, lines: &[String]
     if dangling_continuation(ctx, ins) || lines.is_empty() {
         return None;
     }
-    let nl = ctx.semantic.style.newline;
+    let nl = ctx.semantic.style().newline;
     let end = ins.line_span.end;
     let body = lines.join(nl);
     Some(if ctx.src[..end as usize].ends_with('\n') {
@@ -172,7 +196,7 @@ pub fn insert_lines_after(ctx: &Context<'_>, ins: &Instruction, lines: &[String]
 
 /// An edit inserting whole lines before an instruction.
 pub fn insert_lines_before(ctx: &Context<'_>, ins: &Instruction, lines: &[String]) -> Edit {
-    let nl = ctx.semantic.style.newline;
+    let nl = ctx.semantic.style().newline;
     let mut text = lines.join(nl);
     text.push_str(nl);
     Edit::insert(ins.line_span.start, text)

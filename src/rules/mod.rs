@@ -7,7 +7,9 @@ pub mod cache;
 pub mod common;
 pub mod correctness;
 pub mod maintainability;
+pub mod multistage;
 pub mod paths;
+pub mod pm;
 pub mod reproducibility;
 pub mod resolve;
 pub mod security;
@@ -47,16 +49,25 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &correctness::ExposeInvalidFormat,
         &correctness::PipeWithoutPipefail,
         &correctness::SystemCommandInRun,
+        &correctness::AptGetMissingYes,
+        &correctness::YumMissingYes,
+        &correctness::DnfMissingYes,
+        &correctness::ZypperMissingNonInteractive,
+        &correctness::ZypperDistUpgrade,
         &size::AptListsNotRemoved,
         &size::AptNoInstallRecommends,
         &size::ApkAddCache,
         &size::PipCacheDir,
         &size::YumClean,
         &size::ConsecutiveRun,
+        &size::DnfClean,
+        &size::ZypperClean,
+        &size::YarnCacheClean,
         &size::DeletedInLaterLayer,
         &size::ChownAfterCopy,
         &size::BuildToolsInFinalStage,
         &size::NonRuntimeFolderCopied,
+        &size::SingleStageBuild,
         &size::UseraddHighUid,
         &cache::UnfilteredBuildContext,
         &cache::CopyBeforeInstall,
@@ -77,6 +88,17 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &security::DownloadPipedToShell,
         &reproducibility::UntaggedBaseImage,
         &reproducibility::LatestBaseImage,
+        &reproducibility::UnpinnedAptPackage,
+        &reproducibility::UnpinnedApkPackage,
+        &reproducibility::UnpinnedPipPackage,
+        &reproducibility::UnpinnedNpmPackage,
+        &reproducibility::UnpinnedGem,
+        &reproducibility::UnpinnedYumPackage,
+        &reproducibility::UnpinnedDnfPackage,
+        &reproducibility::UnpinnedZypperPackage,
+        &reproducibility::UnpinnedGoPackage,
+        &reproducibility::AptUpgrade,
+        &reproducibility::UnpinnedTdnfPackage,
         &reproducibility::UntrustedRegistry,
         &reproducibility::DisallowedBaseImage,
         &maintainability::CopiedArchiveExtracted,

@@ -35,7 +35,7 @@ fn stage_scope(sem: &Semantic<'_>, stage: usize, upto: usize, depth: usize) -> S
         }
         _ => Scope::new(),
     };
-    let escape = sem.style.escape;
+    let escape = sem.escape();
     for j in s.from + 1..upto.min(s.end) {
         let ins = sem.instructions[j];
         match ins.kind {

@@ -108,7 +108,7 @@ fn expand_token(
         Some(Value::Known(v)) => Some(v),
         _ => None,
     };
-    vars::expand(ins.text_of(t), sem.style.escape, &lookup)
+    vars::expand(ins.text_of(t), sem.escape(), &lookup)
 }
 
 /// A word of instruction `i` with quotes removed and variables expanded from what the file
@@ -118,13 +118,13 @@ pub fn expand(sem: &Semantic<'_>, i: usize, text: &str) -> Option<String> {
         Some(Value::Known(v)) => Some(v),
         _ => None,
     };
-    let Expanded { value, unresolved } = vars::expand(text, sem.style.escape, &lookup);
+    let Expanded { value, unresolved } = vars::expand(text, sem.escape(), &lookup);
     unresolved.is_empty().then_some(value)
 }
 
 /// A word with quotes and escapes removed, variables left as written.
 pub fn unquote(sem: &Semantic<'_>, text: &str) -> String {
-    if !text.contains(['"', '\'', sem.style.escape]) {
+    if !text.contains(['"', '\'', sem.escape()]) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -134,7 +134,7 @@ pub fn unquote(sem: &Semantic<'_>, text: &str) -> String {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (None, '"' | '\'') => quote = Some(c),
-            (q, c) if c == sem.style.escape && q != Some('\'') => {
+            (q, c) if c == sem.escape() && q != Some('\'') => {
                 if let Some(n) = chars.next() {
                     out.push(n);
                 }

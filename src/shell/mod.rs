@@ -55,7 +55,12 @@ pub const MAX_NESTED_SCRIPTS: u32 = 8;
 
 /// Parse `text` (offsets in the result are byte offsets into `text`). Never fails or panics.
 pub fn parse(text: &str) -> Script<'_> {
-    parser::Parser::new(text).run()
+    let mut script = parser::Parser::new(text).run();
+    for c in &mut script.commands {
+        let rest = unwrap_wrappers(&c.words).len();
+        c.unwrap_at = (c.words.len() - rest).min(u16::MAX as usize) as u16;
+    }
+    script
 }
 
 /// The simple commands of a shell script, in source order of their start.
@@ -166,6 +171,9 @@ pub struct Command<'a> {
     /// the text (single-quoted, or unquoted/double-quoted without escapes); otherwise every
     /// span of the nested script is the whole argument word's span.
     pub nested_in: Option<usize>,
+    /// How many leading words are wrappers (`sudo -u x`, `env A=1` …): computed once after
+    /// parsing, so [`Command::unwrapped`] is free for the rules that call it many times.
+    pub(crate) unwrap_at: u16,
 }
 
 /// A shell word.
@@ -296,7 +304,7 @@ impl<'a> Command<'a> {
     /// from stdin than the ones shown). Wrappers nest (`sudo env X=1 nice make`). A wrapper
     /// with nothing after it (`env`, `time`) is itself the program. See [`unwrap_wrappers`].
     pub fn unwrap_wrappers(&self) -> &[Word<'a>] {
-        unwrap_wrappers(&self.words)
+        &self.words[(self.unwrap_at as usize).min(self.words.len())..]
     }
 
     /// [`Command::unwrap_wrappers`] as an [`Argv`] view: `cmd.unwrapped().has_flag(…)`.

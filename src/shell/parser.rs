@@ -1105,6 +1105,7 @@ impl<'a> Parser<'a> {
             negated: ctx.negated,
             function: ctx.function,
             nested_in: ctx.nested_in,
+            unwrap_at: 0,
         });
         let base = self.words.len();
         let mut assignments = Vec::new();
@@ -1852,6 +1853,7 @@ impl<'a> Parser<'a> {
             negated: c.negated,
             function: c.function,
             nested_in: Some(c.nested_in.map_or(parent, |j| base + j)),
+            unwrap_at: c.unwrap_at,
         }
     }
 }

@@ -66,21 +66,25 @@ declare_rule! {
 fn install_prefix(cmd: &Cmd<'_, '_>, eco: &Ecosystem) -> Option<usize> {
     let words = cmd.argv().words;
     let name = cmd.program()?;
-    eco.installs.iter().find_map(|prefix| {
-        let (prog, rest) = prefix.split_first()?;
-        if prog != name
-            && !(prog.starts_with("./") && words.first().is_some_and(|w| w.value == *prog))
-        {
-            return None;
-        }
-        let mut it = words
-            .iter()
-            .skip(1)
-            .filter(|w| !w.value.starts_with('-') || rest.iter().any(|r| *r == w.value));
-        rest.iter()
-            .all(|r| it.next().is_some_and(|w| w.value == *r))
-            .then_some(prefix.len())
-    })
+    // the longest prefix that matches (`yarn install`, not `yarn` followed by a package)
+    eco.installs
+        .iter()
+        .filter_map(|prefix| {
+            let (prog, rest) = prefix.split_first()?;
+            if prog != name
+                && !(prog.starts_with("./") && words.first().is_some_and(|w| w.value == *prog))
+            {
+                return None;
+            }
+            let mut it = words
+                .iter()
+                .skip(1)
+                .filter(|w| !w.value.starts_with('-') || rest.iter().any(|r| *r == w.value));
+            rest.iter()
+                .all(|r| it.next().is_some_and(|w| w.value == *r))
+                .then_some(prefix.len())
+        })
+        .max()
 }
 
 /// An install of dependencies from manifests (not `npm install express`).
@@ -189,7 +193,7 @@ fn move_fix(ctx: &Context<'_>, copy: usize, run: usize, manifests: &[String]) ->
         .filter(|f| matches!(f.name(), "chown" | "chmod" | "link"))
         .map(|f| c.text_of(f.token))
         .collect();
-    let style = &sem.style;
+    let style = sem.style();
     let mut manifest_copy = String::from(style.keyword(Kind::Copy));
     for f in &flags {
         manifest_copy.push(' ');
@@ -255,7 +259,7 @@ fn insert_fix(
         d if d.ends_with('/') => d.to_string(),
         d => format!("{d}/"),
     };
-    let style = &sem.style;
+    let style = sem.style();
     let text = format!(
         "{copy} {files} {dest}{nl}{run} {command}{nl}",
         copy = style.keyword(Kind::Copy),

@@ -86,6 +86,10 @@ pub fn sensitive_entry(name: &str, entries: &[String]) -> Option<&'static str> {
     if let Some((_, why)) = SENSITIVE.iter().find(|(n, _)| *n == name) {
         return Some(why);
     }
+    // the rest need a dot in the name, or are `target`
+    if !name.contains('.') && name != "target" {
+        return None;
+    }
     if name == "target" && entries.iter().any(|e| e == "Cargo.toml" || e == "pom.xml") {
         return Some("build output");
     }
@@ -234,13 +238,24 @@ pub fn template(sem: &Semantic<'_>, entries: &[String]) -> Vec<&'static str> {
     lines
 }
 
-/// Drop the patterns that would exclude a path the Dockerfile uses.
-fn keep_used(lines: Vec<&str>, used: &[String]) -> Vec<String> {
+/// Drop the patterns that would exclude a path the Dockerfile uses. Each template line is
+/// compiled once per process (the lines are a fixed set).
+fn keep_used(lines: Vec<&'static str>, used: &[String]) -> Vec<String> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static COMPILED: OnceLock<Mutex<HashMap<&'static str, DockerIgnore>>> = OnceLock::new();
     let mut out: Vec<String> = Vec::new();
     for l in lines {
-        if !l.starts_with('#') && !l.starts_with('!') {
-            let one = DockerIgnore::parse(l);
-            if used.iter().any(|u| one.is_excluded(u)) {
+        if !used.is_empty() && !l.starts_with('#') && !l.starts_with('!') {
+            let excluded = {
+                let mut map = COMPILED
+                    .get_or_init(Default::default)
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                let one = map.entry(l).or_insert_with(|| DockerIgnore::parse(l));
+                used.iter().any(|u| one.is_excluded(u))
+            };
+            if excluded {
                 continue;
             }
         }

@@ -65,7 +65,7 @@ impl Rule for EnvReferenceInSameEnv {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
-        let escape = sem.style.escape;
+        let escape = sem.escape();
         for (i, ins) in sem.instructions.iter().copied().enumerate() {
             if ins.kind != Kind::Env {
                 continue;
@@ -144,8 +144,8 @@ fn split_fix(
             gap,
             format!(
                 "{}{indent}{} ",
-                sem.style.newline,
-                sem.style.keyword(Kind::Env)
+                sem.style().newline,
+                sem.style().keyword(Kind::Env)
             ),
         ));
         part_start = k;

@@ -100,7 +100,7 @@ impl Rule for ExposeInvalidFormat {
     rule_meta!();
 
     fn check(&self, ctx: &mut Context<'_>) {
-        let escape = ctx.semantic.style.escape;
+        let escape = ctx.semantic.escape();
         for ins in &ctx.semantic.instructions {
             let ins = match ins.trigger() {
                 Some(t) => t,

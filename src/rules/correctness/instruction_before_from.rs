@@ -59,7 +59,7 @@ impl Rule for InstructionBeforeFrom {
             let at = stage.from_ins.line_span.end;
             let mut moved = String::new();
             if !ctx.src[..at as usize].ends_with('\n') {
-                moved.push_str(sem.style.newline);
+                moved.push_str(sem.style().newline);
             }
             let mut edits = Vec::new();
             for (n, &i) in early.iter().enumerate() {
@@ -67,7 +67,7 @@ impl Rule for InstructionBeforeFrom {
                 let text = &ctx.src[ins.line_span.range()];
                 moved.push_str(text);
                 if !text.ends_with('\n') && n + 1 < early.len() {
-                    moved.push_str(sem.style.newline);
+                    moved.push_str(sem.style().newline);
                 }
                 edits.push(Edit::delete(ins.line_span));
             }

@@ -50,7 +50,8 @@ pub fn valid_reference(s: &str) -> bool {
             format!(r"(?:{domain_comp}(?:\.{domain_comp})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?");
         let path_comp = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*";
         let name = format!(r"(?:{domain}/)?{path_comp}(?:/{path_comp})*");
-        let tag = r"[\w][\w.-]{0,127}";
+        // Go's `\w` is ASCII (RE2); a Unicode `\w` would also make the regex costly to build
+        let tag = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
         let digest = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
         (
             Regex::new(&format!(r"^({name})(?::({tag}))?(?:@({digest}))?$")).unwrap(),

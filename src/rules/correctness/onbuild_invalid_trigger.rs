@@ -78,7 +78,7 @@ impl Rule for OnbuildInvalidTrigger {
                                 },
                                 format!(
                                     "{} org.opencontainers.image.authors=\"{escaped}\"",
-                                    sem.style.keyword(Kind::Label)
+                                    sem.style().keyword(Kind::Label)
                                 ),
                             )],
                         )

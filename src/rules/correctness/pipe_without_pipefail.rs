@@ -267,7 +267,7 @@ fn prefix_fix(
                 Edit::insert(tok.span.start, "set -o pipefail && ")
             }
         }
-        Insert::Line(at) => Edit::insert(at, format!("set -o pipefail{}", sem.style.newline)),
+        Insert::Line(at) => Edit::insert(at, format!("set -o pipefail{}", sem.style().newline)),
     };
     Some(Fix::unsafe_("set pipefail in this RUN", vec![edit]))
 }
@@ -276,8 +276,8 @@ fn prefix_fix(
 fn shell_line_fix(sem: &Semantic<'_>, ins: &Instruction) -> Fix {
     let line = format!(
         "{} [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]{}",
-        sem.style.keyword(Kind::Shell),
-        sem.style.newline
+        sem.style().keyword(Kind::Shell),
+        sem.style().newline
     );
     Fix::display_only(
         "use bash with pipefail as the SHELL",

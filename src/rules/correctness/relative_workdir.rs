@@ -15,7 +15,7 @@ declare_rule! {
     /// comes from the base image. `WORKDIR app` is `/app` on an image that leaves it at `/`, and
     /// `/go/app` on `golang`; when the base image changes its working directory, every path of
     /// the stage moves with it. Once the stage has set an absolute directory, later relative
-    /// ones are well defined (`WORKDIR /src` then `WORKDIR cmd/server`) and are not flagged.
+    /// ones are well defined (`WORKDIR /src` then `WORKDIR cmd/server`).
     ///
     /// Paths starting with a variable (`WORKDIR $HOME/app`) are taken as absolute. Windows
     /// drive paths (`C:\app`) are absolute.
@@ -41,10 +41,13 @@ declare_rule! {
     /// check the image's working directory before applying it. No fix for Windows builds, nor
     /// for paths starting with `~` (`WORKDIR` does not expand it; the home directory is meant).
     ///
-    /// ## Differences from hadolint
-    /// hadolint (DL3000) flags every relative `WORKDIR`, even right after `WORKDIR /src` in the
-    /// same stage. dockopt follows BuildKit's `WorkdirRelativePath`: only a relative `WORKDIR`
-    /// before any `WORKDIR` of the stage (or of its base stages in the file) is flagged.
+    /// A relative `WORKDIR` after an absolute one is well defined, but still harder to read
+    /// than the full path: it is flagged too (as hadolint does), with a safe fix writing the
+    /// joined absolute path (`WORKDIR /src` + `WORKDIR cmd` → `WORKDIR /src/cmd`).
+    ///
+    /// ## Differences from BuildKit
+    /// BuildKit's `WorkdirRelativePath` only reports a relative `WORKDIR` before any `WORKDIR`
+    /// of the stage; dockopt also reports the later ones, as hadolint (DL3000) does.
     pub RelativeWorkdir {
         code: "DO101",
         name: "relative-workdir",
@@ -54,6 +57,21 @@ declare_rule! {
         scope: EveryStage,
         aliases: ["DL3000", "buildkit:WorkdirRelativePath"],
     }
+}
+
+/// `/a/./b/../c/` → `/a/c`.
+fn clean_abs(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    format!("/{}", parts.join("/"))
 }
 
 fn unquote(s: &str) -> (&str, usize) {
@@ -92,12 +110,14 @@ impl Rule for RelativeWorkdir {
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
         let windows = sem.is_windows();
-        // set[s]: a WORKDIR ran in stage s or its base stages.
+        // set[s]: a WORKDIR ran in stage s or its base stages; dir[s]: the directory it left, when
+        // known (literal paths only).
         let mut set = vec![false; sem.stages.len()];
+        let mut dir: Vec<Option<String>> = vec![None; sem.stages.len()];
         for stage in &sem.stages {
-            let mut is_set = match stage.base.kind {
-                BaseKind::Stage(b) if b < stage.index => set[b],
-                _ => false,
+            let (mut is_set, mut current) = match stage.base.kind {
+                BaseKind::Stage(b) if b < stage.index => (set[b], dir[b].clone()),
+                _ => (false, None),
             };
             for i in sem.body(stage) {
                 let ins = sem.instructions[i];
@@ -110,7 +130,41 @@ impl Rule for RelativeWorkdir {
                 let was_set = std::mem::replace(&mut is_set, true);
                 let raw = ins.text_of(t).trim();
                 let (path, quote) = unquote(raw);
-                if was_set || path.is_empty() || absolute(path, windows) {
+                let before = current.take();
+                if path.is_empty() {
+                    continue;
+                }
+                if absolute(path, windows) {
+                    current = (!windows && !path.contains('$')).then(|| clean_abs(path));
+                    continue;
+                }
+                if was_set {
+                    // after an absolute WORKDIR the relative one is well defined; hadolint still
+                    // asks for an absolute path, and writing the joined path is a safe fix
+                    let joined = before
+                        .as_deref()
+                        .filter(|_| !windows && !path.contains('$') && !path.starts_with('~'))
+                        .map(|b| clean_abs(&format!("{b}/{path}")));
+                    current = joined.clone();
+                    let fix = joined
+                        .as_ref()
+                        .filter(|_| quote == 0 && ctx.text(t.span) == raw)
+                        .map(|j| {
+                            Fix::safe(
+                                format!("use the absolute path `{j}`"),
+                                vec![Edit::replace(t.span, j.clone())],
+                            )
+                        });
+                    let help = match &joined {
+                        Some(j) => format!("write the absolute path (`WORKDIR {j}`)"),
+                        None => "write the absolute path".to_string(),
+                    };
+                    ctx.report_fix(
+                        ins.span,
+                        format!("`WORKDIR {path}` is relative to the previous `WORKDIR`"),
+                        help,
+                        fix,
+                    );
                     continue;
                 }
                 let fix = (!windows && !path.starts_with('~')).then(|| {
@@ -165,6 +219,7 @@ impl Rule for RelativeWorkdir {
                 );
             }
             set[stage.index] = is_set;
+            dir[stage.index] = current;
         }
     }
 }

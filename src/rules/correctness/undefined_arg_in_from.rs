@@ -70,7 +70,7 @@ impl Rule for UndefinedArgInFrom {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
-        let escape = sem.style.escape;
+        let escape = sem.escape();
         let mut known: Vec<&str> = sem.global_args.iter().map(|a| a.0).collect();
         known.extend_from_slice(FROM_PREDEFINED);
         for stage in &sem.stages {

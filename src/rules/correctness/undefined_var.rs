@@ -485,7 +485,7 @@ impl Rule for UndefinedVar {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
-        let escape = sem.style.escape;
+        let escape = sem.escape();
         let at_end = defined_at_end(sem);
         // every name the file declares somewhere
         let mut declared: Vec<&str> = sem.global_args.iter().map(|a| a.0).collect();
@@ -661,7 +661,7 @@ impl UndefinedVar {
                     fixed.push(name);
                     let from = st.from_ins;
                     let at = from.line_span.end;
-                    let nl = sem.style.newline;
+                    let nl = sem.style().newline;
                     let prefix = if ctx.src[..at as usize].ends_with('\n') {
                         ""
                     } else {
@@ -671,7 +671,7 @@ impl UndefinedVar {
                         format!("declare `ARG {name}` in the stage"),
                         vec![Edit::insert(
                             at,
-                            format!("{prefix}{} {name}{nl}", sem.style.keyword(Kind::Arg)),
+                            format!("{prefix}{} {name}{nl}", sem.style().keyword(Kind::Arg)),
                         )],
                     ));
                 }

@@ -74,7 +74,7 @@ impl Rule for AddInsteadOfCopy {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
-        let escape = sem.style.escape;
+        let escape = sem.escape();
         'ins: for (i, ins) in sem.instructions.iter().enumerate() {
             if ins.kind != Kind::Add {
                 continue;
@@ -108,7 +108,7 @@ impl Rule for AddInsteadOfCopy {
             } else if kw.chars().all(|c| !c.is_ascii_uppercase()) {
                 "copy".to_string()
             } else {
-                sem.style.keyword(Kind::Copy).to_string()
+                sem.style().keyword(Kind::Copy).to_string()
             };
             let blocked = ins
                 .flags

@@ -74,7 +74,7 @@ impl Rule for AddUrlWithoutChecksum {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
-        let escape = sem.style.escape;
+        let escape = sem.escape();
         for (i, outer) in sem.instructions.iter().enumerate() {
             // an ONBUILD ADD downloads in every child build
             let ins = match outer.trigger() {

@@ -83,7 +83,7 @@ impl Rule for BinShReplaced {
                     "use SHELL instead",
                     vec![Edit::replace(
                         ins.span,
-                        format!("{} [\"{shell}\", \"-c\"]", sem.style.keyword(Kind::Shell)),
+                        format!("{} [\"{shell}\", \"-c\"]", sem.style().keyword(Kind::Shell)),
                     )],
                 )
             });

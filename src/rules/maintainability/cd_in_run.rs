@@ -201,8 +201,8 @@ fn fix(sem: &Semantic<'_>, i: usize, ins: &Instruction, script: &RunScript<'_>) 
     let indent = &sem.src[ins.line_span.start as usize..ins.span.start as usize];
     let line = format!(
         "{} {path}{}{indent}",
-        sem.style.keyword(Kind::Workdir),
-        sem.style.newline
+        sem.style().keyword(Kind::Workdir),
+        sem.style().newline
     );
     let delete = Edit::delete(Span::new(start as usize, end as usize));
     let prev = workdir_at(sem, i);
@@ -237,7 +237,7 @@ fn fix(sem: &Semantic<'_>, i: usize, ins: &Instruction, script: &RunScript<'_>) 
         return Some(Fix::display_only(title, edits));
     };
     let at = ins.line_span.end;
-    let nl = sem.style.newline;
+    let nl = sem.style().newline;
     let lead = if sem.src[..at as usize].ends_with('\n') {
         ""
     } else {
@@ -247,7 +247,7 @@ fn fix(sem: &Semantic<'_>, i: usize, ins: &Instruction, script: &RunScript<'_>) 
         at,
         format!(
             "{lead}{indent}{} {prev}{nl}",
-            sem.style.keyword(Kind::Workdir)
+            sem.style().keyword(Kind::Workdir)
         ),
     ));
     Some(Fix::safe(

@@ -125,7 +125,7 @@ impl Rule for InvalidDefinitionDescription {
             };
             let fix = Fix::safe(
                 "separate the comment with an empty line",
-                vec![Edit::insert(c.line_span.end, ctx.semantic.style.newline)],
+                vec![Edit::insert(c.line_span.end, ctx.semantic.style().newline)],
             );
             ctx.report_fix(
                 c.span,

@@ -69,7 +69,7 @@ impl Rule for MaintainerDeprecated {
     rule_meta!();
 
     fn check(&self, ctx: &mut Context<'_>) {
-        let style = &ctx.semantic.style;
+        let style = ctx.semantic.style();
         for ins in &ctx.semantic.instructions {
             if ins.kind != Kind::Maintainer {
                 continue;

@@ -197,7 +197,7 @@ fn variable_references(sem: &Semantic<'_>) -> Vec<String> {
     }
     raw.iter()
         .map(|r| {
-            let refs = crate::syntax::vars::var_refs(r, Span::new(0, r.len()), sem.style.escape);
+            let refs = crate::syntax::vars::var_refs(r, Span::new(0, r.len()), sem.escape());
             let mut out = String::new();
             let mut at = 0;
             for v in &refs {

@@ -38,11 +38,14 @@ declare_rule! {
     /// ## Fix safety
     /// Unsafe: the app loses root. The fix adds `USER` before the final `CMD`/`ENTRYPOINT` (or
     /// at the end of the stage): the user a `RUN useradd`/`adduser` of the stage already
-    /// creates; `node` on Node images; `65532` on `scratch` and distroless images; otherwise a
-    /// new system user `app` created right after `FROM` (`useradd` on Debian, Ubuntu and RHEL
-    /// families, busybox `adduser` on Alpine). The stage's `COPY`/`ADD` without `--chown` get
-    /// `--chown` for that user, so the app can write the files it was given. Files written at
-    /// run time elsewhere (a cache folder, a PID file) may still need attention.
+    /// creates with an explicit uid; `1000` (`node`) on Node images; `65532` on `scratch` and
+    /// distroless images; otherwise a new system user `app` with uid 10001, created right after
+    /// `FROM` (`useradd` on Debian, Ubuntu and RHEL families, busybox `adduser` on Alpine).
+    /// Users are given by number (`USER 10001`), so the result also satisfies
+    /// `non-numeric-user`; a user the stage creates without a uid gets no fix. The stage's
+    /// `COPY`/`ADD` without `--chown` get `--chown` for that user, so the app can write the
+    /// files it was given. Files written at run time elsewhere (a cache folder, a PID file) may
+    /// still need attention.
     pub MissingUser {
         code: "DO402",
         name: "missing-user",
@@ -117,10 +120,15 @@ impl Rule for MissingUser {
 }
 
 /// A user the stage already creates with `useradd`/`adduser`/`adduser -D` (last positional).
-fn created_user(sem: &Semantic<'_>, stage: &Stage<'_>) -> Option<(String, usize)> {
+/// A user the stage creates: (name, its numeric uid when the command gives one, instruction).
+fn created_user(sem: &Semantic<'_>, stage: &Stage<'_>) -> Option<(String, Option<String>, usize)> {
     commands_in(sem, sem.body(stage)).find_map(|c| {
         let at = c.index;
         let argv = c.argv();
+        let uid = argv
+            .flag_value(Some('u'), Some("uid"))
+            .map(|w| w.value.to_string())
+            .filter(|u| !u.is_empty() && u.chars().all(|ch| ch.is_ascii_digit()));
         matches!(argv.name()?, "useradd" | "adduser")
             .then(|| {
                 argv.positional_skipping(&[
@@ -154,7 +162,7 @@ fn created_user(sem: &Semantic<'_>, stage: &Stage<'_>) -> Option<(String, usize)
                     && n.chars()
                         .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
             })
-            .map(|n| (n, at))
+            .map(|n| (n, uid, at))
     })
 }
 
@@ -162,7 +170,7 @@ fn created_user(sem: &Semantic<'_>, stage: &Stage<'_>) -> Option<(String, usize)
 /// the final CMD/ENTRYPOINT.
 fn user_fix(ctx: &Context<'_>, stage: &Stage<'_>, root: &Stage<'_>) -> Option<Fix> {
     let sem = ctx.semantic;
-    let style = &sem.style;
+    let style = sem.style();
     // `--chown=<name>` needs the user to exist when the COPY runs: only copies after the RUN
     // that creates it (or after FROM when we create it there) get one.
     let mut chown_from = sem.body(stage).start;
@@ -172,21 +180,24 @@ fn user_fix(ctx: &Context<'_>, stage: &Stage<'_>, root: &Stage<'_>) -> Option<Fi
         BaseKind::Image(img) => {
             let name = img.name().to_ascii_lowercase();
             let tag = img.tag.as_deref().unwrap_or("").to_ascii_lowercase();
-            if let Some((u, at)) = created_user(sem, stage) {
+            // numeric ids throughout: `USER <name>` would be non-numeric-user's finding
+            if let Some((_, uid, at)) = created_user(sem, stage) {
+                // a user the stage creates without saying its uid: its number is unknown
                 chown_from = at + 1;
-                (u, None)
+                (uid?, None)
             } else if name == "node" || name.ends_with("/node") {
-                ("node".into(), None)
+                // the official Node images' `node` user
+                ("1000".into(), None)
             } else if name.contains("alpine") || tag.contains("alpine") || name == "busybox" {
                 (
-                    "app".into(),
-                    Some("addgroup -S app && adduser -S -D -H -G app app".into()),
+                    "10001".into(),
+                    Some("addgroup -S -g 10001 app && adduser -S -D -H -u 10001 -G app app".into()),
                 )
             } else {
                 (
-                    "app".into(),
+                    "10001".into(),
                     Some(
-                        "groupadd --system app && useradd --system --gid app --no-create-home app"
+                        "groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home app"
                             .into(),
                     ),
                 )

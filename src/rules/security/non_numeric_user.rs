@@ -3,13 +3,13 @@ use crate::rule::{Context, Rule};
 use crate::rules::common::commands_in;
 use crate::rules::values::{self, Value};
 use crate::semantic::{BaseKind, Semantic};
-use crate::syntax::{Args, Span};
+use crate::syntax::{Args, Kind, Span};
 use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a final image whose user (the last `USER` of the final stage, or of the stages it
-    /// is built on) is a name rather than a numeric id.
+    /// Flags a `USER` that names a user (`USER app`, `USER root`) rather than giving a numeric
+    /// id, in every stage.
     ///
     /// ## Why is this bad?
     /// The name means something only inside the image's `/etc/passwd`. Kubernetes'
@@ -17,11 +17,12 @@ declare_rule! {
     /// non-numeric user, cannot verify user is non-root"); volume permissions and the host's
     /// view of the process go by the number, which the name hides.
     ///
+    /// The user that matters most is the one the final image runs as; names in builder stages
+    /// are flagged too (as hadolint does): numeric ids there cost nothing and keep file
+    /// ownership unambiguous when files are copied out.
+    ///
     /// Not flagged: a user given by a variable the file does not set (`USER $APP_UID`, from
-    /// the base image), Windows images (which have no numeric ids), `USER` lines that a later
-    /// `USER` replaces, and `root` (`root-user` reports a final root user; the cure there is
-    /// another user, not `USER 0`). Builder stages are not flagged: their user never reaches
-    /// the image.
+    /// the base image), and Windows images (which have no numeric ids).
     ///
     /// ## Example
     /// ```dockerfile
@@ -40,14 +41,13 @@ declare_rule! {
     /// ## Fix safety
     /// A user the file creates with `useradd`/`adduser --uid N` becomes `USER N` (or
     /// `USER ${VAR}` when the uid came from a build argument in scope): unsafe, as a later step
-    /// could change the id. Otherwise there is no fix.
+    /// could change the id. Offered for the user the final image runs as; otherwise no fix.
     ///
     /// ## Differences from hadolint
-    /// hadolint flags every `USER`, in builder stages too and when a later `USER` replaces it,
-    /// `USER root`, and any variable not declared with `ARG` (`USER $APP_UID`, the id .NET
-    /// images provide for exactly this). dockopt checks the user the image ends up with,
-    /// resolves variables the file sets (`ARG USERNAME=vscode` … `USER $USERNAME` is a name),
-    /// and skips Windows images.
+    /// hadolint also flags any variable not declared with `ARG` (`USER $APP_UID`, the numeric
+    /// id .NET images provide for exactly this) and Windows images; dockopt does not. hadolint
+    /// skips any variable declared with `ARG`; dockopt resolves it (`ARG USERNAME=vscode` …
+    /// `USER $USERNAME` is a name).
     pub NonNumericUser {
         code: "DO431",
         name: "non-numeric-user",
@@ -122,49 +122,50 @@ impl Rule for NonNumericUser {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
-        let Some(last) = sem.final_stage() else {
-            return;
-        };
+        // Windows users have no numeric ids
         if sem.is_windows() {
             return;
         }
-        let Some((_, j)) = sem.user_of(last.index) else {
-            return;
-        };
-        let ins = sem.instructions[j];
-        let Args::Text(tok) = ins.args else { return };
-        let raw = ins.text_of(tok);
-        // a variable the file does not set: its value comes from outside
-        let Some(spec) = values::expand(sem, j, raw) else {
-            return;
-        };
-        let user = spec.split(':').next().unwrap_or("").trim();
-        // root is root-user's (DO401): the fix there is another user, not `USER 0`
-        if user.is_empty() || is_numeric(user) || user == "root" {
-            return;
-        }
-        let raw_user = raw.split(':').next().unwrap_or("");
-        let single_line = ctx.text(tok.span) == raw;
-        let fix = if single_line {
-            created_uid(sem, &chain(sem, last.index), user, j)
-        } else {
-            None
-        };
-        let fix = fix.map(|uid| {
-            let edit = Edit::replace(
-                Span {
-                    start: tok.span.start,
-                    end: tok.span.start + raw_user.len() as u32,
-                },
-                uid.clone(),
+        let last = sem.final_stage().map(|s| s.index);
+        let final_user = last.and_then(|l| sem.user_of(l)).map(|(_, j)| j);
+        for (j, ins) in sem.instructions.iter().copied().enumerate() {
+            if ins.kind != Kind::User || sem.stage_of[j].is_none() {
+                continue;
+            }
+            let Args::Text(tok) = ins.args else { continue };
+            let raw = ins.text_of(tok);
+            // a variable the file does not set: its value comes from outside
+            let Some(spec) = values::expand(sem, j, raw) else {
+                continue;
+            };
+            let user = spec.split(':').next().unwrap_or("").trim();
+            if user.is_empty() || is_numeric(user) {
+                continue;
+            }
+            // the numeric-id fix is offered where it matters: the USER the image runs as
+            let raw_user = raw.split(':').next().unwrap_or("");
+            let fix = match (final_user == Some(j), last) {
+                (true, Some(l)) if ctx.text(tok.span) == raw => {
+                    created_uid(sem, &chain(sem, l), user, j)
+                }
+                _ => None,
+            };
+            let fix = fix.map(|uid| {
+                let edit = Edit::replace(
+                    Span {
+                        start: tok.span.start,
+                        end: tok.span.start + raw_user.len() as u32,
+                    },
+                    uid.clone(),
+                );
+                Fix::unsafe_(format!("use the numeric id `{uid}`"), vec![edit])
+            });
+            ctx.report_fix(
+                tok.span,
+                format!("`USER {user}` names a user instead of a numeric id"),
+                "use the numeric uid (`USER 10001`): the host and Kubernetes `runAsNonRoot` cannot resolve or verify a name",
+                fix,
             );
-            Fix::unsafe_(format!("use the numeric id `{uid}`"), vec![edit])
-        });
-        ctx.report_fix(
-            tok.span,
-            format!("the image runs as the user name `{user}`, not a numeric id"),
-            "use the numeric uid (`USER 10001`): Kubernetes `runAsNonRoot` cannot verify a name",
-            fix,
-        );
+        }
     }
 }

@@ -34,13 +34,16 @@ declare_rule! {
     /// RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
     /// ```
     ///
+    /// A user name counts, as in hadolint: it is half of a credential, and registry or service
+    /// accounts (`DOCKER_USERNAME`, `REGISTRY_USERNAME`) are not meant to be published in an
+    /// image. A dev container's `ARG USERNAME=vscode` (the account it runs as) is flagged too:
+    /// suppress it there with `# dockopt ignore=DO430`.
+    ///
     /// ## Differences from hadolint
     /// hadolint matches `password`, `secret`, `token`, `private`, `username`, `api_key` and
-    /// `client_key` anywhere in the name, plus a list of known names. So `ARG USERNAME=vscode`
-    /// (the account a dev container runs as) is flagged, and `TOKENIZERS_PARALLELISM` would
-    /// be. dockopt matches whole words of the name, as BuildKit does, and does not treat a user
-    /// name as a secret. It also skips GPG key fingerprints (`ENV GPG_KEY …`), which BuildKit
-    /// flags.
+    /// `client_key` anywhere in the name, plus a list of known names, so `TOKENIZERS_PARALLELISM`
+    /// would be flagged. dockopt matches whole words of the name, as BuildKit does. It also skips
+    /// GPG key fingerprints (`ENV GPG_KEY …`), which BuildKit flags.
     ///
     /// ## Differences from BuildKit
     /// BuildKit checks only the stages it builds and not global `ARG`s, reports one warning per
@@ -67,8 +70,9 @@ const DENY: &[&str] = &[
     "passwd",
     "secret",
     "token",
+    "username",
 ];
-const DENY_SUFFIX: &[&str] = &["password", "passwd", "secret", "token"];
+const DENY_SUFFIX: &[&str] = &["password", "passwd", "secret", "token", "username"];
 const ALLOW: &[&str] = &[
     "public",
     "file",
@@ -247,11 +251,12 @@ mod tests {
             "SECRET_PASSPHRASE",
             "DBPASSWORD",
             "NPM_TOKEN",
+            "USERNAME",
+            "DOCKER_USERNAME",
         ] {
             assert!(is_secret_name(n), "{n}");
         }
         for n in [
-            "USERNAME",
             "USER_UID",
             "GPG_KEY",
             "GPG_KEYS",

@@ -134,7 +134,7 @@ fn merge_edit(ctx: &Context<'_>, prev: &Instruction, cur: &Instruction) -> Optio
     let (Command::Shell(pt), Command::Shell(ct)) = (prev.command()?, cur.command()?) else {
         return None;
     };
-    let style = &ctx.semantic.style;
+    let style = ctx.semantic.style();
     let mut text = format!(" {}{}", style.escape, style.newline);
     for item in &ctx.semantic.df.items {
         if let Item::Comment(c) = item

@@ -86,7 +86,7 @@ fn lookup(sem: &Semantic<'_>, i: usize, name: &str) -> Option<String> {
 
 /// Is the UID large, or unknown? Variables are resolved through the stage's ARG/ENV defaults.
 fn high_uid(sem: &Semantic<'_>, i: usize, value: &str) -> bool {
-    let escape = sem.style.escape;
+    let escape = sem.escape();
     let expanded = if value.contains('$') {
         let e = vars::expand(value, escape, &|n| lookup(sem, i, n));
         if !e.unresolved.is_empty() {

@@ -56,7 +56,7 @@ impl Rule for ExposeProtoCasing {
             };
             for w in words {
                 let text = ins.text_of(*w);
-                if text.contains(['$', '"', '\'', ctx.semantic.style.escape]) {
+                if text.contains(['$', '"', '\'', ctx.semantic.escape()]) {
                     continue;
                 }
                 let Some(slash) = text.rfind('/') else {

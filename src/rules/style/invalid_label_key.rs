@@ -88,7 +88,7 @@ impl Rule for InvalidLabelKey {
                 let fixable = is_valid_key(&lower)
                     && !ctx.settings.label_schema.contains_key(&p.key)
                     && ctx.text(p.kv.key.span) == raw
-                    && !raw.contains(sem.style.escape)
+                    && !raw.contains(sem.escape())
                     && !all.iter().any(|o| o.key == lower);
                 if fixable {
                     edits.push(Edit::replace(p.kv.key.span, raw.to_ascii_lowercase()));

@@ -1,0 +1,130 @@
+//! The check shared by the rules on package managers that would ask for confirmation: one
+//! finding per `RUN`, with a fix that adds the non-interactive option to every such command.
+
+use crate::diagnostic::{Edit, Fix};
+use crate::rule::Context;
+use crate::rules::common::{Cmd, is_run};
+use crate::rules::pm::{PmCmd, manager};
+use crate::semantic::BaseKind;
+use crate::shell::{Sep, Word};
+
+/// Where the fix puts the option.
+pub enum Insert {
+    /// After the subcommand word: `apt-get install -y`, `dnf group install -y`.
+    AfterSub,
+    /// After the program word: `zypper --non-interactive install` (a global option).
+    AfterProgram,
+}
+
+/// What one rule checks.
+pub struct YesCheck {
+    /// Manager keys of `rules/package-managers.toml`.
+    pub managers: &'static [&'static str],
+    /// Programs of those managers that never ask (`microdnf`).
+    pub never_ask: &'static [&'static str],
+    /// Does the command (its subcommand) ask before changing anything?
+    pub asks: fn(&PmCmd<'_, '_>) -> bool,
+    /// Does the command answer the question already?
+    pub answered: fn(&PmCmd<'_, '_>) -> bool,
+    /// Texts that, together in a `RUN` of the stage up to this one (or of its base stages),
+    /// configure the manager to assume yes (`APT::Get::Assume-Yes` written to `apt.conf`);
+    /// lower case, compared ignoring case. Empty: no such configuration.
+    pub config: &'static [&'static str],
+    /// The option the fix adds, and where.
+    pub option: &'static str,
+    pub insert: Insert,
+    pub message: &'static str,
+    pub help: &'static str,
+}
+
+/// Does a `RUN` of the stage of instruction `i` up to it (or of its base stages) mention all
+/// of `needles` (lower case)?
+fn configured(ctx: &Context<'_>, i: usize, needles: &[&str]) -> bool {
+    let sem = ctx.semantic;
+    if needles.is_empty() {
+        return false;
+    }
+    let Some(mut stage) = sem.stage_of[i] else {
+        return false;
+    };
+    let mut upto = i + 1;
+    loop {
+        let s = &sem.stages[stage];
+        for j in s.from + 1..upto {
+            let ins = sem.instructions[j];
+            if is_run(ins) {
+                let text = ins.text.to_ascii_lowercase();
+                if needles.iter().all(|n| text.contains(n)) {
+                    return true;
+                }
+            }
+        }
+        match s.base.kind {
+            BaseKind::Stage(b) if b < stage => {
+                stage = b;
+                upto = sem.stages[b].end;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Is the command's standard input fed (`yes | apt-get install …`, `… < answers`)? Then the
+/// answers come from there. `xargs` reads the pipe itself and gives its command no input.
+fn stdin_fed(c: &Cmd<'_, '_>) -> bool {
+    (c.command.sep == Sep::Pipe && c.command.name() != Some("xargs"))
+        || c.command
+            .redirects
+            .iter()
+            .any(|r| r.fd().is_none_or(|fd| fd == 0) && r.operator().starts_with('<'))
+}
+
+/// An edit inserting ` option` after `w`, when the source text there is the word itself (not
+/// inside an escaped `sh -c` string, where spans are not exact).
+fn insert_after(ctx: &Context<'_>, c: &Cmd<'_, '_>, w: &Word<'_>, option: &str) -> Option<Edit> {
+    let span = c.span(ctx.semantic, w.span);
+    (ctx.text(span) == w.value).then(|| Edit::insert(span.end, format!(" {option}")))
+}
+
+pub fn check(ctx: &mut Context<'_>, spec: &YesCheck) {
+    let sem = ctx.semantic;
+    for i in 0..sem.instructions.len() {
+        let mut first = None;
+        let mut edits = Vec::new();
+        let mut all_fixable = true;
+        for c in crate::rules::pm::pm_commands_of(sem, i) {
+            let Some(pm) = manager(&c) else { continue };
+            if !spec.managers.contains(&pm.name)
+                || spec.never_ask.contains(&pm.program)
+                || !(spec.asks)(&pm)
+                || (spec.answered)(&pm)
+                || stdin_fed(&c)
+            {
+                continue;
+            }
+            let anchor = match spec.insert {
+                // after the last subcommand word: `dnf group install -y`
+                Insert::AfterSub => {
+                    let mut ops = pm.operands().map(|(_, w)| w);
+                    match ops.next() {
+                        Some(g) if matches!(&*g.value, "group" | "groups" | "module") => ops.next(),
+                        s => s,
+                    }
+                }
+                Insert::AfterProgram => pm.argv.words.first(),
+            };
+            match anchor.and_then(|w| insert_after(ctx, &c, w, spec.option)) {
+                Some(e) => edits.push(e),
+                None => all_fixable = false,
+            }
+            first.get_or_insert_with(|| c.span(sem, c.command.span));
+        }
+        let Some(span) = first else { continue };
+        if configured(ctx, i, spec.config) {
+            continue;
+        }
+        let fix = (all_fixable && !edits.is_empty())
+            .then(|| Fix::safe(format!("add `{}`", spec.option), edits));
+        ctx.report_fix(span, spec.message, spec.help, fix);
+    }
+}
