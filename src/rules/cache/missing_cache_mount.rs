@@ -72,7 +72,11 @@ declare_rule! {
     /// make that clean wipe it); an earlier `COPY` writes into the folder; or a step of the same
     /// tool works offline (`mvn -o`, `cargo --offline`, `dotnet publish --no-restore`, …),
     /// since with the downloads out of the layers it would fail whenever the builder's cache
-    /// was emptied. `composer` gets no fix (its cache folder depends on the image).
+    /// was emptied. `composer` gets no fix (its cache folder depends on the image), nor
+    /// `poetry` unless the file makes it install without a virtualenv or into one in the
+    /// project (`POETRY_VIRTUALENVS_CREATE=false`, `POETRY_VIRTUALENVS_IN_PROJECT=true`, or the
+    /// same with `poetry config`): by default poetry keeps its virtualenvs in its cache
+    /// folder, and the mount would take the installed packages out of the image.
     pub MissingCacheMount {
         code: "DO310",
         name: "missing-cache-mount",
@@ -411,6 +415,11 @@ impl Rule for MissingCacheMount {
                         "add `--mount=type=cache,target=<folder>` to the RUN, with the {} cache folder {why}",
                         tool.name
                     ),
+                    (None, [t]) if tool.name == "poetry" && !poetry_venv_elsewhere(sem, i) => {
+                        format!(
+                            "set `POETRY_VIRTUALENVS_IN_PROJECT=true` (or `POETRY_VIRTUALENVS_CREATE=false`) so the virtualenv is not made in poetry's cache, then add `--mount=type=cache,target={t}` to the RUN"
+                        )
+                    }
                     (None, []) => format!(
                         "add `--mount=type=cache,target=<{} cache folder>` to the RUN",
                         tool.name
@@ -435,6 +444,31 @@ impl Rule for MissingCacheMount {
             }
         }
     }
+}
+
+/// Poetry creates its virtualenvs inside its cache folder (`virtualenvs.path` is
+/// `{cache-dir}/virtualenvs`) unless told to do without one or to make it in the project: a
+/// cache mount there would take the installed packages out of the image.
+fn poetry_venv_elsewhere(sem: &Semantic<'_>, i: usize) -> bool {
+    let val = |n: &str| match values::lookup(sem, i, n) {
+        Some(values::Value::Known(v)) => Some(v.trim_matches(['"', '\'']).to_ascii_lowercase()),
+        _ => None,
+    };
+    if val("POETRY_VIRTUALENVS_CREATE").is_some_and(|v| v == "false" || v == "0")
+        || val("POETRY_VIRTUALENVS_IN_PROJECT").is_some_and(|v| v == "true" || v == "1")
+        || val("POETRY_VIRTUALENVS_PATH").is_some_and(|v| !v.starts_with("/root/.cache"))
+    {
+        return true;
+    }
+    // `poetry config virtualenvs.create false`, `POETRY_VIRTUALENVS_CREATE=false poetry install`
+    (0..=i).any(|j| {
+        let t = sem.instructions[j].text.to_ascii_lowercase();
+        sem.instructions[j].kind == Kind::Run
+            && (t.contains("virtualenvs.create false")
+                || t.contains("virtualenvs.in-project true")
+                || t.contains("poetry_virtualenvs_create=false")
+                || t.contains("poetry_virtualenvs_in_project=true"))
+    })
 }
 
 /// Why the tool's default cache folder for root may not be where this command keeps its cache:
@@ -494,7 +528,9 @@ fn mount_fix(
     {
         return None;
     }
-    if cache_moved(sem, i, tool, cmd).is_some() {
+    if cache_moved(sem, i, tool, cmd).is_some()
+        || (tool.name == "poetry" && !poetry_venv_elsewhere(sem, i))
+    {
         return None;
     }
     if commands_of(sem, i).any(|c| (tool.cleans)(&c)) {
