@@ -160,6 +160,77 @@ pub fn covers(pattern: &str, path: &str) -> bool {
     true
 }
 
+/// A script or configuration file by its extension (`*.sh` for a glob): a few kilobytes, not
+/// worth a size finding (deleted in a later layer, or rewritten by `chown -R`).
+pub fn small_text_file(path: &str) -> bool {
+    const EXT: &[&str] = &[
+        "sh",
+        "bash",
+        "zsh",
+        "ps1",
+        "py",
+        "pl",
+        "rb",
+        "js",
+        "mjs",
+        "php",
+        "lua",
+        "tcl",
+        "txt",
+        "md",
+        "env",
+        "yml",
+        "yaml",
+        "json",
+        "conf",
+        "cfg",
+        "ini",
+        "toml",
+        "xml",
+        "properties",
+        "list",
+        "repo",
+        "pem",
+        "crt",
+        "key",
+        "asc",
+        "gpg",
+        "patch",
+        "diff",
+        "sql",
+        "awk",
+        "sed",
+        "default",
+        "template",
+        "tmpl",
+        "tpl",
+        "j2",
+        "service",
+        "lisp",
+    ];
+    let base = path.rsplit('/').next().unwrap_or(path);
+    let base = base.trim_end_matches('*');
+    base.rsplit_once('.')
+        .is_some_and(|(_, ext)| EXT.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+/// For each source of COPY/ADD `i` (aligned with what [`copy_writes`] returns): is it a single
+/// script or configuration file ([`small_text_file`] by its source or destination name)?
+pub fn small_copied_files(sem: &Semantic<'_>, i: usize, writes: &[Written]) -> Vec<bool> {
+    let ins = sem.instructions[i];
+    let (sources, _) = ins.sources_and_dest();
+    writes
+        .iter()
+        .enumerate()
+        .map(|(k, w)| {
+            matches!(w, Written::Exactly(p) if small_text_file(p))
+                || (matches!(w, Written::Exactly(_))
+                    && sources.len() == writes.len()
+                    && small_text_file(ins.word_text(&sources[k])))
+        })
+        .collect()
+}
+
 /// A path written in a shell word that can be taken as is: no expansion (`$`, backticks, `~`,
 /// braces) but possibly globs.
 pub fn plain_shell_path<'w>(w: &'w Word<'_>) -> Option<&'w str> {

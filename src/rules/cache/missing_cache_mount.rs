@@ -113,6 +113,25 @@ fn is_program(c: &Cmd<'_, '_>, names: &[&str]) -> bool {
     c.program().is_some_and(|p| names.contains(&p))
 }
 
+/// The programs of [`TOOLS`], for the program index.
+const PROGRAMS: &[&str] = &[
+    "npm",
+    "yarn",
+    "pnpm",
+    "bun",
+    "go",
+    "cargo",
+    "mvn",
+    "mvnw",
+    "gradle",
+    "gradlew",
+    "dotnet",
+    "composer",
+    "composer.phar",
+    "uv",
+    "poetry",
+];
+
 const TOOLS: &[Tool] = &[
     Tool {
         name: "npm",
@@ -391,57 +410,61 @@ impl Rule for MissingCacheMount {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
-        if !ctx.settings.selects_explicitly(&Self::META) && !uses_buildkit(sem) {
+        // the commands of the tools, in source order (found through the program index)
+        let cmds = crate::rules::common::commands_running(sem, PROGRAMS);
+        if cmds.is_empty() || (!ctx.settings.selects_explicitly(&Self::META) && !uses_buildkit(sem))
+        {
             return;
         }
-        for stage in &sem.stages {
-            let image = root_image(sem, stage.index)
+        let mut done = None;
+        for cmd in cmds {
+            let i = cmd.index;
+            let ins = sem.instructions[i];
+            // the first download of each RUN
+            if done == Some(i) || ins.kind != Kind::Run || has_any_cache_mount(ins) {
+                continue;
+            }
+            let Some(tool) = TOOLS.iter().find(|t| (t.downloads)(&cmd)) else {
+                continue;
+            };
+            done = Some(i);
+            let image = sem.stage_of[i]
+                .and_then(|s| root_image(sem, s))
                 .filter(|r| r.registry.is_none())
                 .map_or(String::new(), |r| r.name().to_string());
-            for i in sem.body(stage) {
-                let ins = sem.instructions[i];
-                if ins.kind != Kind::Run || has_any_cache_mount(ins) {
-                    continue;
-                }
-                let Some((tool, cmd)) = commands_of(sem, i)
-                    .find_map(|c| TOOLS.iter().find(|t| (t.downloads)(&c)).map(|t| (t, c)))
-                else {
-                    continue;
-                };
-                let targets = (tool.targets)(&image, &cmd);
-                let fix = mount_fix(ctx, i, tool, &cmd, &targets);
-                let help = match (cache_moved(sem, i, tool, &cmd), targets.as_slice()) {
-                    (Some(why), _) => format!(
-                        "add `--mount=type=cache,target=<folder>` to the RUN, with the {} cache folder {why}",
-                        tool.name
-                    ),
-                    (None, [t]) if tool.name == "poetry" && !poetry_venv_elsewhere(sem, i) => {
-                        format!(
-                            "set `POETRY_VIRTUALENVS_IN_PROJECT=true` (or `POETRY_VIRTUALENVS_CREATE=false`) so the virtualenv is not made in poetry's cache, then add `--mount=type=cache,target={t}` to the RUN"
-                        )
-                    }
-                    (None, []) => format!(
-                        "add `--mount=type=cache,target=<{} cache folder>` to the RUN",
-                        tool.name
-                    ),
-                    (None, t) => format!(
-                        "add {} to the RUN",
-                        t.iter()
-                            .map(|t| format!("`--mount=type=cache,target={t}`"))
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    ),
-                };
-                let program = cmd.program().unwrap_or(tool.name).to_string();
-                ctx.report_fix(
-                    cmd.span(sem, cmd.command.span),
+            let targets = (tool.targets)(&image, &cmd);
+            let fix = mount_fix(ctx, i, tool, &cmd, &targets);
+            let help = match (cache_moved(sem, i, tool, &cmd), targets.as_slice()) {
+                (Some(why), _) => format!(
+                    "add `--mount=type=cache,target=<folder>` to the RUN, with the {} cache folder {why}",
+                    tool.name
+                ),
+                (None, [t]) if tool.name == "poetry" && !poetry_venv_elsewhere(sem, i) => {
                     format!(
-                        "`{program}` downloads dependencies without a cache mount: each rebuild of this step fetches them all again"
-                    ),
-                    help,
-                    fix,
-                );
-            }
+                        "set `POETRY_VIRTUALENVS_IN_PROJECT=true` (or `POETRY_VIRTUALENVS_CREATE=false`) so the virtualenv is not made in poetry's cache, then add `--mount=type=cache,target={t}` to the RUN"
+                    )
+                }
+                (None, []) => format!(
+                    "add `--mount=type=cache,target=<{} cache folder>` to the RUN",
+                    tool.name
+                ),
+                (None, t) => format!(
+                    "add {} to the RUN",
+                    t.iter()
+                        .map(|t| format!("`--mount=type=cache,target={t}`"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            };
+            let program = cmd.program().unwrap_or(tool.name).to_string();
+            ctx.report_fix(
+                cmd.span(sem, cmd.command.span),
+                format!(
+                    "`{program}` downloads dependencies without a cache mount: each rebuild of this step fetches them all again"
+                ),
+                help,
+                fix,
+            );
         }
     }
 }
@@ -537,15 +560,16 @@ fn mount_fix(
         return None;
     }
     // a step of this tool anywhere in the file that works offline
-    for j in 0..sem.instructions.len() {
-        if commands_of(sem, j).any(|c| {
-            ((tool.downloads)(&c) || is_program(&c, &[tool.name])) && has_option(&c, tool.offline)
+    if crate::rules::common::commands_running(sem, PROGRAMS)
+        .iter()
+        .any(|c| {
+            ((tool.downloads)(c) || is_program(c, &[tool.name])) && has_option(c, tool.offline)
                 || (tool.name == "dotnet"
-                    && is_program(&c, &["dotnet"])
-                    && has_option(&c, &["--no-restore"]))
-        }) {
-            return None;
-        }
+                    && is_program(c, &["dotnet"])
+                    && has_option(c, &["--no-restore"]))
+        })
+    {
+        return None;
     }
     // a COPY that writes into the cache folder (or a folder above it), or copies out of it
     let wd = workdirs(sem);

@@ -27,7 +27,9 @@ declare_rule! {
     ///   stage built `FROM scratch` (`--output`);
     /// - a stage a variable reference may name (`FROM binary-${TARGETOS}` uses
     ///   `binary-darwin` when built for macOS, `COPY --from=build-$VARIANT` any `build-…`);
-    /// - stages those need.
+    /// - stages those need;
+    /// - a named stage with nothing but its `FROM` (`FROM python:3.13-slim AS python`): it
+    ///   builds nothing, and such lists of images are kept for tools that bump their versions.
     ///
     /// An unnamed stage is flagged even then: `--target` selects stages by name only, so
     /// nothing can build it.
@@ -265,7 +267,9 @@ impl Rule for UnreachableStage {
         }
         let numbered = numeric_references(sem);
         for st in &sem.stages {
-            if used[st.index] {
+            // a bare `FROM image AS name` only names an image (for a bake file, `--target`,
+            // or a tool that bumps image versions): nothing is built
+            if used[st.index] || (st.name.is_some() && sem.body(st).is_empty()) {
                 continue;
             }
             let from = st.from_ins;

@@ -1,6 +1,6 @@
 use crate::diagnostic::Fix;
 use crate::rule::{Context, Rule};
-use crate::rules::common::{Cmd, append_to_run, commands_of};
+use crate::rules::common::{Cmd, append_to_run, commands_of, shipped_stages};
 use crate::rules::paths::shipped_instructions;
 use crate::semantic::Semantic;
 use crate::syntax::Kind;
@@ -30,12 +30,18 @@ declare_rule! {
     /// are not flagged; when the removal is in a later `RUN` than the install, the bytes still
     /// ship, which `deleted-in-later-layer` reports.
     ///
-    /// Images meant for development are not flagged: a final stage named `dev`, `build`,
-    /// `ci`, `test`, `debug`, …, Dockerfiles named like `Dockerfile.dev` or kept in a
-    /// `.devcontainer` folder, and images built on one that already has a compiler
-    /// (`buildpack-deps`, `gcc`, the full `golang`, `rust`, `python`, `node`, `ruby` and `perl`
-    /// images, the .NET SDK, the dev-container images). Nor is a tool the image's `CMD`,
-    /// `ENTRYPOINT` or `HEALTHCHECK` runs (`CMD ["make", "serve"]`).
+    /// Images meant for development or for compiling are not flagged:
+    /// - a final stage, a Dockerfile or its folder named for it (`dev`, `builder`, `ci`,
+    ///   `test`, `debug`, `sdk`, `toolchain`, `notebook`, `workspace`, …: `Dockerfile.dev`,
+    ///   `kernel-builder/Dockerfile`), or a Dockerfile in a `.devcontainer` folder;
+    /// - toolchain images: built on one that already has a compiler (`buildpack-deps`, `gcc`,
+    ///   the full `golang`, `rust`, `python`, `node`, `ruby` and `perl` images, the .NET SDK,
+    ///   the dev-container images), setting a toolchain's variables (`RUSTUP_HOME`,
+    ///   `GOLANG_VERSION`, `GCC_VERSION`, …), installing a language compiler (`crystal`,
+    ///   `golang`, `rustc`, a JDK, …), or named after a compiler (`gcc/Dockerfile`).
+    ///
+    /// Nor is a tool the image's `CMD`, `ENTRYPOINT` or `HEALTHCHECK` runs
+    /// (`CMD ["make", "serve"]`).
     ///
     /// The rewrite this calls for is a multi-stage build: compile in a builder stage, then
     /// `COPY --from=builder` only the result (a binary, a virtualenv, wheels) into a slim
@@ -134,6 +140,12 @@ fn manager(c: &Cmd<'_, '_>) -> Option<Manager> {
     })
 }
 
+/// The package managers' programs (and `apt-mark`), for the program index.
+const PROGRAMS: &[&str] = &[
+    "apt-get", "apt", "aptitude", "apt-mark", "apk", "yum", "dnf", "microdnf", "tdnf", "dnf5",
+    "zypper",
+];
+
 const VALUE_FLAGS: &[&str] = &[
     "-o",
     "--option",
@@ -201,43 +213,160 @@ struct Install {
     removed: Vec<bool>,
 }
 
-/// A development image: named so, or kept where development images live.
-fn dev_image(ctx: &Context<'_>, sem: &Semantic<'_>) -> bool {
-    const DEV: &[&str] = &[
-        "dev",
-        "devel",
-        "develop",
-        "development",
-        "devcontainer",
-        "build",
-        "builder",
-        "ci",
-        "test",
-        "tests",
-        "debug",
-        "sdk",
-        "toolchain",
-    ];
-    let named = sem.final_stage().and_then(|s| s.name).is_some_and(|n| {
-        n.to_ascii_lowercase()
-            .split(['-', '_', '.'])
-            .any(|w| DEV.contains(&w))
-    });
-    let path = ctx.path.is_some_and(|p| {
-        p.components().any(|c| {
-            let c = c.as_os_str().to_string_lossy().to_ascii_lowercase();
-            c == ".devcontainer" || c == "devcontainer"
-        }) || p.file_name().is_some_and(|f| {
-            let f = f.to_string_lossy().to_ascii_lowercase();
-            f.split(['.', '-', '_'])
-                .any(|w| w == "dev" || w == "devel" || w == "devcontainer")
+/// The words of the Dockerfile's file name and of its folder's name, lower case
+/// (`Dockerfile.dev` → `dockerfile`, `dev`; `kernel-builder/Dockerfile` → `kernel`, `builder`).
+fn path_words(ctx: &Context<'_>) -> (Vec<String>, Vec<String>) {
+    let split = |s: &std::ffi::OsStr| -> Vec<String> {
+        s.to_string_lossy()
+            .to_ascii_lowercase()
+            .split(['.', '-', '_'])
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let Some(p) = ctx.path else {
+        return (Vec::new(), Vec::new());
+    };
+    let file = p.file_name().map(split).unwrap_or_default();
+    let dir = p
+        .parent()
+        .and_then(|d| d.file_name())
+        .map(split)
+        .unwrap_or_default();
+    (file, dir)
+}
+
+/// The words of the final stage's name, lower case.
+fn stage_words(sem: &Semantic<'_>) -> Vec<String> {
+    sem.final_stage()
+        .and_then(|s| s.name)
+        .map(|n| {
+            n.to_ascii_lowercase()
+                .split(['-', '_', '.'])
+                .map(str::to_string)
+                .collect()
         })
-    });
+        .unwrap_or_default()
+}
+
+/// Words that name a development, build or interactive image.
+const DEV: &[&str] = &[
+    "dev",
+    "devel",
+    "develop",
+    "development",
+    "devcontainer",
+    "build",
+    "builder",
+    "buildenv",
+    "ci",
+    "test",
+    "tests",
+    "debug",
+    "sdk",
+    "toolchain",
+    "compiler",
+    "compilers",
+    "crosstool",
+    "notebook",
+    "jupyter",
+    "workspace",
+    "workbench",
+    "playground",
+    "sandbox",
+];
+
+/// A development image: named so (the final stage, the Dockerfile or its folder), or kept
+/// where development images live.
+fn dev_image(ctx: &Context<'_>, sem: &Semantic<'_>) -> bool {
+    let named = stage_words(sem).iter().any(|w| DEV.contains(&w.as_str()));
+    let (file, dir) = path_words(ctx);
+    // a folder named `build` or `test` often holds the packaging of a production image
+    let path = file.iter().any(|w| DEV.contains(&w.as_str()))
+        || dir.iter().any(|w| {
+            DEV.contains(&w.as_str()) && !matches!(w.as_str(), "build" | "test" | "tests")
+        })
+        || ctx.path.is_some_and(|p| {
+            p.components().any(|c| {
+                let c = c.as_os_str().to_string_lossy().to_ascii_lowercase();
+                c == ".devcontainer" || c == "devcontainer"
+            })
+        });
     named || path
 }
 
-/// A base image that already ships a compiler: `buildpack-deps` (but its `curl` and `scm`
-/// variants), `gcc`, the full (not `slim`/`alpine`) language images built on `buildpack-deps`,
+/// Variables that toolchain images set (the official `rust`, `golang` and `gcc` images, the
+/// .NET SDK, Android SDK images).
+const TOOLCHAIN_ENV: &[&str] = &[
+    "RUSTUP_HOME",
+    "CARGO_HOME",
+    "RUST_VERSION",
+    "GOLANG_VERSION",
+    "GOTOOLCHAIN",
+    "GOPATH",
+    "GCC_VERSION",
+    "DOTNET_SDK_VERSION",
+    "ANDROID_HOME",
+    "ANDROID_SDK_ROOT",
+    "ANDROID_NDK_HOME",
+    "CRYSTAL_VERSION",
+    "ZIG_VERSION",
+    "SWIFT_VERSION",
+];
+
+/// A language compiler package: an image that installs one is a toolchain, and the C
+/// compiler and headers next to it are part of it (`crystal` links with `gcc`).
+fn compiler_package(name: &str) -> bool {
+    matches!(
+        name,
+        "crystal"
+            | "golang"
+            | "golang-go"
+            | "rustc"
+            | "cargo"
+            | "ghc"
+            | "fpc"
+            | "nim"
+            | "zig"
+            | "ldc"
+            | "gdc"
+            | "mono-devel"
+            | "mono-complete"
+            | "default-jdk"
+            | "default-jdk-headless"
+            | "swiftlang"
+    ) || name.starts_with("dotnet-sdk")
+        || name.starts_with("golang-1")
+        || ((name.starts_with("openjdk") || name.starts_with("java-") || name.contains("temurin"))
+            && (name.contains("-jdk") || name.ends_with("-devel")))
+}
+
+/// A toolchain image: built to compile things, so compilers are its content. Its base already
+/// ships one, it sets a toolchain's variables, or it is named after a compiler
+/// (`gcc/Dockerfile`).
+fn toolchain_image(ctx: &Context<'_>, sem: &Semantic<'_>, shipped: &[usize]) -> bool {
+    if sdk_base(sem) {
+        return true;
+    }
+    let env = shipped.iter().any(|&i| {
+        let ins = sem.instructions[i];
+        ins.kind == Kind::Env
+            && ins
+                .key_values()
+                .iter()
+                .any(|kv| TOOLCHAIN_ENV.contains(&ins.text_of(kv.key)))
+    });
+    let (file, dir) = path_words(ctx);
+    let named = file
+        .iter()
+        .chain(&dir)
+        .chain(&stage_words(sem))
+        .any(|w| TOOLS.contains(&w.as_str()) || w == "llvm");
+    env || named
+}
+
+/// A base image that already ships a compiler, or is made to build toolchain images on:
+/// `buildpack-deps` (all variants), `gcc`, the full (not `slim`/`alpine`) language images built on `buildpack-deps`,
 /// and the .NET SDK. Adding development packages to one of these is what it is made for.
 fn sdk_base(sem: &Semantic<'_>) -> bool {
     let Some(last) = sem.stages.len().checked_sub(1) else {
@@ -261,7 +390,9 @@ fn sdk_base(sem: &Semantic<'_>) -> bool {
         .iter()
         .any(|v| tag.contains(v));
     match name.as_str() {
-        "buildpack-deps" => !tag.contains("curl") && !tag.contains("scm"),
+        // `curl` and `scm` variants have no compiler, but images built on them (the official
+        // `golang` image) are toolchains too
+        "buildpack-deps" => true,
         "gcc" => true,
         "golang" | "rust" | "python" | "node" | "ruby" | "perl" => full,
         _ => false,
@@ -287,56 +418,68 @@ impl Rule for BuildToolsInFinalStage {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
-        if dev_image(ctx, sem) || sdk_base(sem) {
+        // the package-manager commands, in source order (found through the program index)
+        let cmds = crate::rules::common::commands_running(sem, PROGRAMS);
+        if cmds.is_empty() {
             return;
         }
+        let stages = shipped_stages(sem);
         let mut installs: Vec<Install> = Vec::new();
-        for i in shipped_instructions(sem) {
-            if sem.instructions[i].kind != Kind::Run {
+        let mut compiler = false;
+        // `apt-mark auto` (the official images' idiom) hands every package installed so far
+        // to the next `--auto-remove` of the same RUN
+        let mut marked_auto: Option<usize> = None;
+        for c in cmds {
+            let i = c.index;
+            if sem.instructions[i].kind != Kind::Run || !sem.stage_of[i].is_some_and(|s| stages[s])
+            {
                 continue;
             }
-            // `apt-mark auto` (the official images' idiom) hands every package installed so
-            // far to the next `--auto-remove`
-            let mut marked_auto = false;
-            for c in commands_of(sem, i) {
-                if c.program() == Some("apt-mark") && c.argv().subcommand() == Some("auto") {
-                    marked_auto = true;
-                    continue;
+            if c.program() == Some("apt-mark") && c.argv().subcommand() == Some("auto") {
+                marked_auto = Some(i);
+                continue;
+            }
+            let marked_auto = marked_auto == Some(i);
+            let Some((m, install, names, virt)) = package_command(&c) else {
+                continue;
+            };
+            if install {
+                compiler |= names.iter().any(|n| compiler_package(n));
+                let tools: Vec<String> = names.into_iter().filter(|n| is_build_tool(n)).collect();
+                if !tools.is_empty() {
+                    installs.push(Install {
+                        ins: i,
+                        span: c.span(sem, c.command.span),
+                        manager: m,
+                        removed: vec![false; tools.len()],
+                        tools,
+                        virt,
+                    });
                 }
-                let Some((m, install, names, virt)) = package_command(&c) else {
-                    continue;
-                };
-                if install {
-                    let tools: Vec<String> =
-                        names.into_iter().filter(|n| is_build_tool(n)).collect();
-                    if !tools.is_empty() {
-                        installs.push(Install {
-                            ins: i,
-                            span: c.span(sem, c.command.span),
-                            manager: m,
-                            removed: vec![false; tools.len()],
-                            tools,
-                            virt,
-                        });
-                    }
-                    continue;
-                }
-                let auto_all = m == Manager::Apt
-                    && marked_auto
-                    && (c.argv().subcommand() == Some("autoremove")
-                        || c.argv().has_flag(None, Some("auto-remove"))
-                        || c.argv().has_flag(None, Some("autoremove")));
-                for inst in installs.iter_mut().filter(|x| x.manager == m) {
-                    // `apt-mark manual $saved` restores what was installed before this RUN
-                    let auto_all = auto_all && inst.ins == i;
-                    let virt_hit = inst.virt.as_ref().is_some_and(|v| names.contains(v));
-                    for (k, t) in inst.tools.iter().enumerate() {
-                        if auto_all || virt_hit || names.contains(t) {
-                            inst.removed[k] = true;
-                        }
+                continue;
+            }
+            let auto_all = m == Manager::Apt
+                && marked_auto
+                && (c.argv().subcommand() == Some("autoremove")
+                    || c.argv().has_flag(None, Some("auto-remove"))
+                    || c.argv().has_flag(None, Some("autoremove")));
+            for inst in installs.iter_mut().filter(|x| x.manager == m) {
+                // `apt-mark manual $saved` restores what was installed before this RUN
+                let auto_all = auto_all && inst.ins == i;
+                let virt_hit = inst.virt.as_ref().is_some_and(|v| names.contains(v));
+                for (k, t) in inst.tools.iter().enumerate() {
+                    if auto_all || virt_hit || names.contains(t) {
+                        inst.removed[k] = true;
                     }
                 }
             }
+        }
+        if compiler
+            || installs.is_empty()
+            || dev_image(ctx, sem)
+            || toolchain_image(ctx, sem, &shipped_instructions(sem))
+        {
+            return;
         }
         for inst in installs {
             let left: Vec<&str> = inst

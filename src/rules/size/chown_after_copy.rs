@@ -2,7 +2,8 @@ use crate::diagnostic::{Edit, Fix};
 use crate::rule::{Context, Rule};
 use crate::rules::common::Cmd;
 use crate::rules::paths::{
-    Written, commands_with_cwd, copy_writes, resolve, shell_path, shipped_instructions, workdirs,
+    Written, commands_with_cwd, copy_writes, resolve, shell_path, shipped_instructions,
+    small_copied_files, workdirs,
 };
 use crate::rules::values;
 use crate::semantic::Semantic;
@@ -14,7 +15,9 @@ declare_rule! {
     /// ## What it does
     /// Flags a recursive `chown -R` or `chmod -R` in a `RUN` over files an earlier `COPY` or
     /// `ADD` brought in (the same path or a folder above it), in the stages that end up in the
-    /// final image (the final stage and the stages it is built `FROM`).
+    /// final image (the final stage and the stages it is built `FROM`). Scripts and
+    /// configuration files (`.sh`, `.conf`, `.yml`, `.json`, …) copied one by one are left
+    /// alone: storing a few kilobytes twice costs nothing worth a finding.
     ///
     /// ## Why is this bad?
     /// A layer stores whole files: there is no "metadata only" entry in the layer format, so a
@@ -77,6 +80,8 @@ declare_rule! {
 
 struct Copied {
     ins: usize,
+    /// A single script or configuration file: not worth a finding on its own.
+    small: bool,
     written: Written,
     chown: bool,
     chmod: bool,
@@ -117,6 +122,18 @@ impl Rule for ChownAfterCopy {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
+        // only files with a recursive chown/chmod (found through the program index)
+        let recursive = sem.commands_running(&["chown", "chmod"]).any(|(_, _, c)| {
+            c.unwrapped().args().iter().any(|w| {
+                w.value == "--recursive"
+                    || (w.value.starts_with('-')
+                        && !w.value.starts_with("--")
+                        && w.value.contains('R'))
+            })
+        });
+        if !recursive {
+            return;
+        }
         let wd = workdirs(sem);
         let order = shipped_instructions(sem);
         let mut copies: Vec<Copied> = Vec::new();
@@ -126,12 +143,15 @@ impl Rule for ChownAfterCopy {
                 Kind::Copy | Kind::Add => {
                     let chown = ins.flag("chown").is_some();
                     let chmod = ins.flag("chmod").is_some();
-                    for w in copy_writes(sem, i, wd[i].as_deref()) {
+                    let writes = copy_writes(sem, i, wd[i].as_deref());
+                    let small = small_copied_files(sem, i, &writes);
+                    for (w, small) in writes.into_iter().zip(small) {
                         copies.push(Copied {
                             ins: i,
                             written: w,
                             chown,
                             chmod,
+                            small,
                         });
                     }
                 }
@@ -152,7 +172,11 @@ impl Rule for ChownAfterCopy {
                             };
                             for (n, cp) in copies.iter().enumerate() {
                                 let already = if chown { cp.chown } else { cp.chmod };
-                                if !already && cp.written.hit_by(&p) && !hits.contains(&n) {
+                                if !already
+                                    && !cp.small
+                                    && cp.written.hit_by(&p)
+                                    && !hits.contains(&n)
+                                {
                                     hits.push(n);
                                     path.clone_from(&p);
                                 }

@@ -1,7 +1,8 @@
 use crate::rule::{Context, Rule};
 use crate::rules::common::Cmd;
 use crate::rules::paths::{
-    Written, commands_with_cwd, copy_writes, resolve, shell_path, shipped_instructions, workdirs,
+    Written, commands_with_cwd, copy_writes, resolve, shell_path, shipped_instructions,
+    small_copied_files, small_text_file, workdirs,
 };
 use crate::semantic::Semantic;
 use crate::shell::Word;
@@ -34,7 +35,10 @@ declare_rule! {
     /// Paths are compared after resolving `WORKDIR` and `cd`; a path written with a variable,
     /// or a folder the earlier instruction only partly filled (`COPY . /app` then
     /// `rm -rf /app/tests`), is not flagged. A copied tar archive that is unpacked and deleted
-    /// is left to `copied-archive-extracted`, which suggests `ADD`.
+    /// is left to `copied-archive-extracted`, which suggests `ADD`. Nor are scripts and
+    /// configuration files (`.sh`, `.py`, `.txt`, `.env`, `.yml`, `.json`, …) copied in to run
+    /// once and deleted: they weigh a few kilobytes, and a rule that fired on each of them
+    /// would bury the installers and archives that cost megabytes.
     ///
     /// ## Example
     /// ```dockerfile
@@ -84,6 +88,8 @@ struct Made {
     thing: Thing,
     /// A copied tar archive (left to copied-archive-extracted when unpacked).
     copied_archive: bool,
+    /// A single script or configuration file: not worth a finding.
+    small: bool,
     /// Not removed or replaced since.
     alive: bool,
 }
@@ -453,7 +459,9 @@ impl Rule for DeletedInLaterLayer {
                             .0
                             .iter()
                             .any(|w| is_tar_name(ins.word_text(w)));
-                    for w in copy_writes(sem, i, wd[i].as_deref()) {
+                    let writes = copy_writes(sem, i, wd[i].as_deref());
+                    let small = small_copied_files(sem, i, &writes);
+                    for (w, small) in writes.into_iter().zip(small) {
                         for m in made.iter_mut() {
                             if matches!(&m.thing, Thing::Path(p) if p.path() == w.path()) {
                                 m.alive = false;
@@ -463,6 +471,7 @@ impl Rule for DeletedInLaterLayer {
                             ins: i,
                             span: ins.span,
                             copied_archive: archive_source,
+                            small,
                             alive: true,
                             thing: Thing::Path(w),
                         });
@@ -493,6 +502,7 @@ impl Rule for DeletedInLaterLayer {
                                 ins: i,
                                 span,
                                 copied_archive: false,
+                                small: matches!(&w, Written::Exactly(p) if small_text_file(p)),
                                 alive: true,
                                 thing: Thing::Path(w),
                             });
@@ -508,6 +518,7 @@ impl Rule for DeletedInLaterLayer {
                                         ins: i,
                                         span,
                                         copied_archive: false,
+                                        small: false,
                                         alive: true,
                                         thing: Thing::Package(m, n),
                                     });
@@ -547,6 +558,9 @@ fn removal_hits(
                     continue;
                 }
                 if !written.hit_by(&p) {
+                    continue;
+                }
+                if m.small {
                     continue;
                 }
                 if m.copied_archive {

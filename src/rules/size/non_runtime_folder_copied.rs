@@ -170,7 +170,16 @@ impl Rule for NonRuntimeFolderCopied {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
-        if sem.stages.is_empty() || test_image(ctx, sem) {
+        let candidate = |ins: &Instruction| {
+            matches!(ins.kind, Kind::Copy | Kind::Add)
+                && ins.flag("from").is_none()
+                && ins
+                    .sources_and_dest()
+                    .0
+                    .iter()
+                    .any(|w| top_folder(ins.word_text(w)).is_some_and(|f| FOLDERS.contains(&f)))
+        };
+        if !sem.instructions.iter().any(|ins| candidate(ins)) || test_image(ctx, sem) {
             return;
         }
         let shipped = shipped_stages(sem);
@@ -180,15 +189,16 @@ impl Rule for NonRuntimeFolderCopied {
             .filter(|s| shipped[s.index])
             .flat_map(|s| sem.body(s))
             .collect();
-        let wd = workdirs(sem);
+        let mut wd: Option<Vec<Option<String>>> = None;
         for (pos, &i) in order.iter().enumerate() {
             let ins = sem.instructions[i];
-            if !matches!(ins.kind, Kind::Copy | Kind::Add) || ins.flag("from").is_some() {
+            if !candidate(ins) {
                 continue;
             }
             let (sources, Some(dest)) = ins.sources_and_dest() else {
                 continue;
             };
+            let wd = wd.get_or_insert_with(|| workdirs(sem));
             let Some(dest_v) = values::expand(sem, i, &values::unquote(sem, ins.word_text(dest)))
             else {
                 continue;
