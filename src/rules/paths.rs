@@ -7,6 +7,8 @@
 //! the symbolic root [`BASE_WD`] (`<wd>/requirements.txt`), which compares equal to itself and
 //! to nothing else.
 
+use std::rc::Rc;
+
 use crate::rules::common::{Cmd, commands_of, shipped_stages};
 use crate::rules::values;
 use crate::semantic::Semantic;
@@ -267,33 +269,57 @@ pub fn shell_path(sem: &Semantic<'_>, i: usize, w: &Word<'_>) -> Option<String> 
     (!expanded.contains(['$', '`', '{'])).then_some(expanded)
 }
 
-/// The working directory just before each instruction: `out[i]` for every instruction of the
-/// file (None where unknown). Follows `WORKDIR` (variables expanded from what the file shows)
-/// through base stages.
-pub fn workdirs(sem: &Semantic<'_>) -> Vec<Option<String>> {
-    let mut out: Vec<Option<String>> = vec![None; sem.instructions.len()];
-    // working directory at the end of each stage
-    let mut end_of: Vec<Option<String>> = Vec::with_capacity(sem.stages.len());
+/// The working directory just before each instruction (see [`workdirs`]).
+pub struct Workdirs {
+    /// The distinct directories (None: unknown).
+    dirs: Vec<Option<String>>,
+    /// `at[i]`: index into `dirs` for instruction `i`.
+    at: Vec<u32>,
+}
+
+impl Workdirs {
+    /// The working directory just before instruction `i` (None where unknown).
+    pub fn at(&self, i: usize) -> Option<&str> {
+        self.at
+            .get(i)
+            .and_then(|&k| self.dirs[k as usize].as_deref())
+    }
+}
+
+/// The working directory just before each instruction of the file. Follows `WORKDIR`
+/// (variables expanded from what the file shows) through base stages.
+pub fn workdirs(sem: &Semantic<'_>) -> Workdirs {
+    // dirs[0]: unknown (before the first FROM)
+    let mut dirs: Vec<Option<String>> = vec![None];
+    let mut at: Vec<u32> = vec![0; sem.instructions.len()];
+    // working directory at the end of each stage (index into dirs)
+    let mut end_of: Vec<u32> = Vec::with_capacity(sem.stages.len());
+    let push = |dirs: &mut Vec<Option<String>>, d: Option<String>| {
+        dirs.push(d);
+        (dirs.len() - 1) as u32
+    };
     for st in &sem.stages {
         let mut cwd = match st.base.kind {
-            crate::semantic::BaseKind::Stage(b) if b < end_of.len() => end_of[b].clone(),
-            crate::semantic::BaseKind::Scratch => Some("/".to_string()),
-            _ => Some(BASE_WD.to_string()),
+            crate::semantic::BaseKind::Stage(b) if b < end_of.len() => end_of[b],
+            crate::semantic::BaseKind::Scratch => push(&mut dirs, Some("/".to_string())),
+            _ => push(&mut dirs, Some(BASE_WD.to_string())),
         };
         for i in sem.body(st) {
-            out[i] = cwd.clone();
+            at[i] = cwd;
             let ins = sem.instructions[i];
             if ins.kind == Kind::Workdir
                 && let crate::syntax::Args::Text(t) = ins.args
             {
                 let raw = ins.text_of(t).trim();
                 let raw = raw.trim_matches('"');
-                cwd = values::expand(sem, i, raw).and_then(|v| resolve(cwd.as_deref(), &v));
+                let next = values::expand(sem, i, raw)
+                    .and_then(|v| resolve(dirs[cwd as usize].as_deref(), &v));
+                cwd = push(&mut dirs, next);
             }
         }
         end_of.push(cwd);
     }
-    out
+    Workdirs { dirs, at }
 }
 
 /// Instructions of the stages that end up in the final image (see
@@ -314,26 +340,41 @@ pub fn commands_with_cwd<'s, 'a>(
     sem: &'s Semantic<'a>,
     i: usize,
     cwd: Option<&str>,
-) -> Vec<(Cmd<'s, 'a>, Option<String>)> {
-    let mut cur = cwd.map(str::to_string);
+) -> Vec<(Cmd<'s, 'a>, Option<Rc<str>>)> {
+    let mut cur: Option<Rc<str>> = cwd.map(Rc::from);
     let mut out = Vec::new();
     for c in commands_of(sem, i) {
         let here = cur.clone();
-        if matches!(c.program(), Some("cd" | "pushd" | "popd")) {
-            let top = c.command.depth == 0 && !c.command.subshell && !c.command.is_nested();
-            let target = c
-                .argv()
-                .positional()
-                .next()
-                .and_then(|w| shell_path(sem, i, w));
-            cur = match (top, c.program(), target) {
-                (true, Some("cd" | "pushd"), Some(t)) if t != "-" => resolve(cur.as_deref(), &t),
-                _ => None,
-            };
+        if let Some(next) = cd_change(sem, i, &c, cur.as_deref()) {
+            cur = next.map(Rc::from);
         }
         out.push((c, here));
     }
     out
+}
+
+/// How command `c` of RUN `i` changes the working directory `cwd` of the commands after it:
+/// None when it is no `cd`/`pushd`/`popd`; `Some(None)` when the new directory is unknown.
+pub fn cd_change(
+    sem: &Semantic<'_>,
+    i: usize,
+    c: &Cmd<'_, '_>,
+    cwd: Option<&str>,
+) -> Option<Option<String>> {
+    let program = c.program();
+    if !matches!(program, Some("cd" | "pushd" | "popd")) {
+        return None;
+    }
+    let top = c.command.depth == 0 && !c.command.subshell && !c.command.is_nested();
+    let target = c
+        .argv()
+        .positional()
+        .next()
+        .and_then(|w| shell_path(sem, i, w));
+    Some(match (top, program, target) {
+        (true, Some("cd" | "pushd"), Some(t)) if t != "-" => resolve(cwd, &t),
+        _ => None,
+    })
 }
 
 /// What a `COPY`/`ADD` writes, per source.
@@ -456,25 +497,25 @@ mod tests {
         let df = parse(src);
         let sem = Semantic::new(src, &df);
         let wd = workdirs(&sem);
-        assert_eq!(wd[2].as_deref(), Some("/app"));
-        assert_eq!(wd[5].as_deref(), Some("/app/sub"));
+        assert_eq!(wd.at(2), Some("/app"));
+        assert_eq!(wd.at(5), Some("/app/sub"));
         assert_eq!(
-            copy_writes(&sem, 2, wd[2].as_deref()),
+            copy_writes(&sem, 2, wd.at(2)),
             vec![
                 Written::Exactly("/app/x.txt".into()),
                 Written::Into("/app".into())
             ]
         );
         assert_eq!(
-            copy_writes(&sem, 5, wd[5].as_deref()),
+            copy_writes(&sem, 5, wd.at(5)),
             vec![Written::Exactly("/opt/o".into())]
         );
         assert_eq!(
-            copy_writes(&sem, 6, wd[6].as_deref()),
+            copy_writes(&sem, 6, wd.at(6)),
             vec![Written::Exactly("/tmp/f.tgz".into())]
         );
         assert_eq!(
-            copy_writes(&sem, 7, wd[7].as_deref()),
+            copy_writes(&sem, 7, wd.at(7)),
             vec![Written::Into("/srv".into())]
         );
     }

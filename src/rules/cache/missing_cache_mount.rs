@@ -105,8 +105,8 @@ struct Tool {
     cleans: fn(&Cmd<'_, '_>) -> bool,
 }
 
-fn sub(c: &Cmd<'_, '_>) -> Option<String> {
-    c.argv().subcommand().map(str::to_string)
+fn sub<'s>(c: &Cmd<'s, '_>) -> Option<&'s str> {
+    c.argv().subcommand()
 }
 
 fn is_program(c: &Cmd<'_, '_>, names: &[&str]) -> bool {
@@ -138,7 +138,7 @@ const TOOLS: &[Tool] = &[
         downloads: |c| {
             is_program(c, &["npm"])
                 && matches!(
-                    sub(c).as_deref(),
+                    sub(c),
                     Some("ci" | "install" | "i" | "add" | "update" | "clean-install")
                 )
         },
@@ -146,27 +146,22 @@ const TOOLS: &[Tool] = &[
         moved_by: &["npm_config_cache", "NPM_CONFIG_CACHE"],
         own_cache: &["--cache"],
         offline: &["--offline"],
-        cleans: |c| is_program(c, &["npm"]) && sub(c).as_deref() == Some("cache"),
+        cleans: |c| is_program(c, &["npm"]) && sub(c) == Some("cache"),
     },
     Tool {
         name: "yarn",
-        downloads: |c| {
-            is_program(c, &["yarn"]) && matches!(sub(c).as_deref(), None | Some("install" | "add"))
-        },
+        downloads: |c| is_program(c, &["yarn"]) && matches!(sub(c), None | Some("install" | "add")),
         targets: |_, _| vec!["/usr/local/share/.cache/yarn"],
         moved_by: &["YARN_CACHE_FOLDER", "XDG_CACHE_HOME"],
         own_cache: &["--cache-folder"],
         offline: &["--offline"],
-        cleans: |c| is_program(c, &["yarn"]) && sub(c).as_deref() == Some("cache"),
+        cleans: |c| is_program(c, &["yarn"]) && sub(c) == Some("cache"),
     },
     Tool {
         name: "pnpm",
         downloads: |c| {
             is_program(c, &["pnpm"])
-                && matches!(
-                    sub(c).as_deref(),
-                    Some("install" | "i" | "add" | "fetch" | "update")
-                )
+                && matches!(sub(c), Some("install" | "i" | "add" | "fetch" | "update"))
         },
         targets: |_, _| vec!["/root/.local/share/pnpm/store"],
         moved_by: &[
@@ -177,29 +172,26 @@ const TOOLS: &[Tool] = &[
         ],
         own_cache: &["--store-dir"],
         offline: &["--offline"],
-        cleans: |c| is_program(c, &["pnpm"]) && sub(c).as_deref() == Some("store"),
+        cleans: |c| is_program(c, &["pnpm"]) && sub(c) == Some("store"),
     },
     Tool {
         name: "bun",
-        downloads: |c| {
-            is_program(c, &["bun"]) && matches!(sub(c).as_deref(), Some("install" | "i" | "add"))
-        },
+        downloads: |c| is_program(c, &["bun"]) && matches!(sub(c), Some("install" | "i" | "add")),
         targets: |_, _| vec!["/root/.bun/install/cache"],
         moved_by: &["BUN_INSTALL_CACHE_DIR", "BUN_INSTALL"],
         own_cache: &["--cache-dir"],
         offline: &[],
-        cleans: |c| is_program(c, &["bun"]) && sub(c).as_deref() == Some("pm"),
+        cleans: |c| is_program(c, &["bun"]) && sub(c) == Some("pm"),
     },
     Tool {
         name: "go",
         downloads: |c| {
             is_program(c, &["go"])
                 && matches!(
-                    sub(c).as_deref(),
+                    sub(c),
                     Some("build" | "install" | "test" | "get" | "mod" | "run" | "vet" | "generate")
                 )
-                && (sub(c).as_deref() != Some("mod")
-                    || c.argv().args().iter().any(|w| w.value == "download"))
+                && (sub(c) != Some("mod") || c.argv().args().iter().any(|w| w.value == "download"))
         },
         targets: |image, c| {
             let modcache = if image == "golang" {
@@ -207,7 +199,7 @@ const TOOLS: &[Tool] = &[
             } else {
                 "/root/go/pkg/mod"
             };
-            if sub(c).as_deref() == Some("mod") {
+            if sub(c) == Some("mod") {
                 vec![modcache]
             } else {
                 vec![modcache, "/root/.cache/go-build"]
@@ -224,7 +216,7 @@ const TOOLS: &[Tool] = &[
         offline: &[],
         cleans: |c| {
             is_program(c, &["go"])
-                && sub(c).as_deref() == Some("clean")
+                && sub(c) == Some("clean")
                 && c.argv()
                     .args()
                     .iter()
@@ -236,7 +228,7 @@ const TOOLS: &[Tool] = &[
         downloads: |c| {
             is_program(c, &["cargo"])
                 && matches!(
-                    sub(c).as_deref(),
+                    sub(c),
                     Some("build" | "install" | "fetch" | "test" | "run" | "b" | "t" | "vendor")
                 )
         },
@@ -294,7 +286,7 @@ const TOOLS: &[Tool] = &[
         downloads: |c| {
             is_program(c, &["dotnet"])
                 && matches!(
-                    sub(c).as_deref(),
+                    sub(c),
                     Some("restore" | "publish" | "build" | "test" | "pack")
                 )
                 && !c.argv().args().iter().any(|w| w.value == "--no-restore")
@@ -303,13 +295,13 @@ const TOOLS: &[Tool] = &[
         moved_by: &["NUGET_PACKAGES"],
         own_cache: &["--packages"],
         offline: &["--no-restore"],
-        cleans: |c| is_program(c, &["dotnet"]) && sub(c).as_deref() == Some("nuget"),
+        cleans: |c| is_program(c, &["dotnet"]) && sub(c) == Some("nuget"),
     },
     Tool {
         name: "composer",
         downloads: |c| {
             (is_program(c, &["composer", "composer.phar"]))
-                && matches!(sub(c).as_deref(), Some("install" | "update" | "require"))
+                && matches!(sub(c), Some("install" | "update" | "require"))
         },
         targets: |_, _| Vec::new(),
         moved_by: &[],
@@ -325,7 +317,7 @@ const TOOLS: &[Tool] = &[
                 && c.argv().positional().next().is_some_and(|s| {
                     matches!(&*s.value, "sync" | "pip" | "add" | "tool" | "lock" | "run")
                 })
-                && (sub(c).as_deref() != Some("pip")
+                && (sub(c) != Some("pip")
                     || c.argv()
                         .args()
                         .iter()
@@ -335,23 +327,20 @@ const TOOLS: &[Tool] = &[
         moved_by: &["UV_CACHE_DIR", "UV_NO_CACHE", "XDG_CACHE_HOME"],
         own_cache: &["--cache-dir"],
         offline: &["--offline"],
-        cleans: |c| is_program(c, &["uv"]) && sub(c).as_deref() == Some("cache"),
+        cleans: |c| is_program(c, &["uv"]) && sub(c) == Some("cache"),
     },
     Tool {
         name: "poetry",
         downloads: |c| {
             is_program(c, &["poetry"])
                 && !c.argv().args().iter().any(|w| w.value == "--no-cache")
-                && matches!(
-                    sub(c).as_deref(),
-                    Some("install" | "add" | "update" | "lock")
-                )
+                && matches!(sub(c), Some("install" | "add" | "update" | "lock"))
         },
         targets: |_, _| vec!["/root/.cache/pypoetry"],
         moved_by: &["POETRY_CACHE_DIR", "XDG_CACHE_HOME"],
         own_cache: &[],
         offline: &[],
-        cleans: |c| is_program(c, &["poetry"]) && sub(c).as_deref() == Some("cache"),
+        cleans: |c| is_program(c, &["poetry"]) && sub(c) == Some("cache"),
     },
 ];
 
@@ -363,15 +352,19 @@ pub fn uses_buildkit(sem: &Semantic<'_>) -> bool {
     sem.instructions.iter().any(|ins| {
         !ins.heredocs.is_empty()
             || ins.flags.iter().any(|f| {
-                let n = f.name().to_ascii_lowercase();
-                match ins.kind {
-                    Kind::Run => matches!(n.as_str(), "mount" | "network" | "security"),
-                    Kind::Copy | Kind::Add => matches!(
-                        n.as_str(),
-                        "link" | "chmod" | "parents" | "exclude" | "checksum" | "keep-git-dir"
-                    ),
-                    _ => false,
-                }
+                let names: &[&str] = match ins.kind {
+                    Kind::Run => &["mount", "network", "security"],
+                    Kind::Copy | Kind::Add => &[
+                        "link",
+                        "chmod",
+                        "parents",
+                        "exclude",
+                        "checksum",
+                        "keep-git-dir",
+                    ],
+                    _ => &[],
+                };
+                names.iter().any(|n| f.name().eq_ignore_ascii_case(n))
             })
     })
 }
@@ -577,7 +570,7 @@ fn mount_fix(
         if !matches!(other.kind, Kind::Copy | Kind::Add) {
             continue;
         }
-        let into = copy_writes(sem, j, wd[j].as_deref()).iter().any(|w| {
+        let into = copy_writes(sem, j, wd.at(j)).iter().any(|w| {
             targets
                 .iter()
                 .any(|t| covers(t, w.path()) || covers(w.path(), t))

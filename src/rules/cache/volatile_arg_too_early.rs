@@ -109,16 +109,25 @@ const VOLATILE_NAMES: &[&str] = &[
 
 /// Does the name look like metadata that changes from one build to the next?
 pub fn is_volatile(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    if upper == "SOURCE_DATE_EPOCH" || upper.contains("CACHE") || upper.contains("BUST") {
+    let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    let contains = |n: &str| {
+        name.as_bytes()
+            .windows(n.len())
+            .any(|w| w.eq_ignore_ascii_case(n.as_bytes()))
+    };
+    if eq(name, "SOURCE_DATE_EPOCH") || contains("CACHE") || contains("BUST") {
         return false;
     }
-    let mut tokens = upper.split('_');
+    let mut tokens = name.split('_');
     let first = tokens.next().unwrap_or("");
-    VOLATILE_NAMES.contains(&upper.as_str())
-        || upper.split('_').any(|t| VOLATILE_TOKENS.contains(&t))
-        || (matches!(first, "GIT" | "VCS" | "CI" | "GITHUB" | "BUILD")
-            && tokens.any(|t| PREFIXED_TOKENS.contains(&t)))
+    VOLATILE_NAMES.iter().any(|n| eq(name, n))
+        || name
+            .split('_')
+            .any(|t| VOLATILE_TOKENS.iter().any(|v| eq(t, v)))
+        || (["GIT", "VCS", "CI", "GITHUB", "BUILD"]
+            .iter()
+            .any(|p| eq(first, p))
+            && tokens.any(|t| PREFIXED_TOKENS.iter().any(|v| eq(t, v))))
 }
 
 /// Does `text` reference variable `name` (`$name`, `${name…}`)?
@@ -155,71 +164,71 @@ fn uses(ctx: &Context<'_>, ins: &Instruction, name: &str) -> bool {
 }
 
 /// Programs that read no environment variable they are not told about: a `RUN` made only of
-/// these behaves the same whatever extra variable it gets.
+/// these behaves the same whatever extra variable it gets. Sorted (binary search).
 const ENV_AGNOSTIC: &[&str] = &[
-    "apt-get",
-    "apt",
-    "apt-mark",
-    "apt-cache",
+    "[",
+    "addgroup",
+    "adduser",
     "apk",
-    "yum",
-    "dnf",
-    "microdnf",
-    "tdnf",
-    "zypper",
-    "dpkg",
-    "rpm",
-    "update-ca-certificates",
-    "mkdir",
-    "rm",
-    "rmdir",
-    "ln",
-    "cp",
-    "mv",
+    "apt",
+    "apt-cache",
+    "apt-get",
+    "apt-mark",
+    "bzip2",
+    "cat",
+    "cd",
+    "chgrp",
     "chmod",
     "chown",
-    "chgrp",
-    "touch",
-    "echo",
-    "printf",
-    "cat",
-    "tee",
-    "true",
-    "false",
-    "test",
-    "[",
-    "ls",
-    "sed",
-    "grep",
-    "tar",
-    "gzip",
-    "gunzip",
-    "unzip",
-    "bzip2",
-    "xz",
+    "cp",
     "curl",
-    "wget",
-    "useradd",
+    "dnf",
+    "dpkg",
+    "echo",
+    "false",
+    "gpg",
+    "grep",
     "groupadd",
-    "adduser",
-    "addgroup",
-    "usermod",
     "groupmod",
+    "gunzip",
+    "gzip",
     "id",
-    "sleep",
-    "which",
-    "set",
-    "cd",
+    "install",
+    "ldconfig",
+    "ln",
     "locale-gen",
     "localedef",
-    "ldconfig",
+    "ls",
+    "md5sum",
+    "microdnf",
+    "mkdir",
+    "mv",
+    "printf",
+    "rm",
+    "rmdir",
+    "rpm",
+    "sed",
+    "set",
+    "setcap",
     "sha256sum",
     "sha512sum",
-    "md5sum",
-    "install",
+    "sleep",
+    "tar",
+    "tdnf",
+    "tee",
+    "test",
+    "touch",
+    "true",
+    "unzip",
     "update-alternatives",
-    "setcap",
-    "gpg",
+    "update-ca-certificates",
+    "useradd",
+    "usermod",
+    "wget",
+    "which",
+    "xz",
+    "yum",
+    "zypper",
 ];
 
 fn env_agnostic(sem: &Semantic<'_>, i: usize) -> bool {
@@ -228,7 +237,7 @@ fn env_agnostic(sem: &Semantic<'_>, i: usize) -> bool {
         return false;
     }
     commands_of(sem, i).all(|c| match c.program() {
-        Some(p) => ENV_AGNOSTIC.contains(&p),
+        Some(p) => ENV_AGNOSTIC.binary_search(&p).is_ok(),
         // a bare assignment or redirection
         None => true,
     })
@@ -268,10 +277,22 @@ impl Rule for VolatileArgTooEarly {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
-        for stage in &sem.stages {
-            for i in sem.body(stage) {
-                let ins = sem.instructions[i];
+        for (i, ins) in sem.instructions.iter().enumerate() {
+            {
                 if !matches!(ins.kind, Kind::Arg | Kind::Env) {
+                    continue;
+                }
+                let Some(stage) = sem.stage_of[i].map(|s| &sem.stages[s]) else {
+                    continue;
+                };
+                // cheap test first: most ARG/ENV lines declare nothing volatile
+                let volatile = ins
+                    .arg_decls()
+                    .iter()
+                    .map(|d| d.name)
+                    .chain(ins.key_values().iter().map(|kv| kv.key))
+                    .any(|t| is_volatile(ins.text_of(t)));
+                if !volatile {
                     continue;
                 }
                 let decls = declarations(ins);
@@ -515,6 +536,11 @@ fn attached_comments_start(ctx: &Context<'_>, ins: &Instruction) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn env_agnostic_is_sorted() {
+        assert!(ENV_AGNOSTIC.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn volatile_names() {

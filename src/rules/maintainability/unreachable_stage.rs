@@ -246,6 +246,9 @@ impl Rule for UnreachableStage {
             return;
         }
         let mut used = sem.reachable_stages();
+        if used.iter().all(|&u| u) {
+            return;
+        }
         // stages that alternative targets need are used too
         let patterns = variable_references(sem);
         let by_variable = |s: usize| {

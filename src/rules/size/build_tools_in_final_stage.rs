@@ -120,14 +120,16 @@ const TOOLS: &[&str] = &[
 
 /// Is this package (name only) a compiler, build tool or development package?
 pub fn is_build_tool(name: &str) -> bool {
-    if TOOLS.contains(&name) || name.ends_with("-dev") || name.ends_with("-devel") {
+    if name.ends_with("-dev") || name.ends_with("-devel") || TOOLS.contains(&name) {
         return true;
     }
     // versioned compilers: gcc-12, g++-13, clang-17
-    ["gcc-", "g++-", "clang-"].iter().any(|p| {
-        name.strip_prefix(p)
-            .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
-    })
+    matches!(name.as_bytes().first(), Some(b'g' | b'c'))
+        && ["gcc-", "g++-", "clang-"].iter().any(|p| {
+            name.strip_prefix(p).is_some_and(|v| {
+                !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            })
+        })
 }
 
 fn manager(c: &Cmd<'_, '_>) -> Option<Manager> {
@@ -170,7 +172,7 @@ const VALUE_FLAGS: &[&str] = &[
 
 /// The name part of a package argument (`gcc=4:12.2.0-3` → `gcc`, `libssl-dev:amd64` →
 /// `libssl-dev`), or None for files, variables and globs.
-fn name_of(m: Manager, v: &str) -> Option<String> {
+fn name_of(m: Manager, v: &str) -> Option<&str> {
     if v.is_empty() || v.starts_with('-') || v.contains(['$', '`', '/', '*', '?', '(']) {
         return None;
     }
@@ -179,16 +181,16 @@ fn name_of(m: Manager, v: &str) -> Option<String> {
         Manager::Apk => v.split(['=', '<', '>', '~', '@']).next()?,
         Manager::Rpm | Manager::Zypper => v.split(['=', '<', '>']).next()?,
     };
-    (!n.is_empty()).then(|| n.to_string())
+    (!n.is_empty()).then_some(n)
 }
 
 /// (install?, package names, apk virtual name) of a package command.
-fn package_command(c: &Cmd<'_, '_>) -> Option<(Manager, bool, Vec<String>, Option<String>)> {
+#[allow(clippy::type_complexity)]
+fn package_command<'s>(c: &Cmd<'s, '_>) -> Option<(Manager, bool, Vec<&'s str>, Option<String>)> {
     let m = manager(c)?;
     let argv = c.argv();
     let mut pos = argv.positional_skipping(VALUE_FLAGS);
-    let sub = pos.next()?.value.to_string();
-    let install = match (m, sub.as_str()) {
+    let install = match (m, pos.next()?.value.as_ref()) {
         (Manager::Apt, "install") | (Manager::Apk, "add") => true,
         (Manager::Rpm, "install" | "groupinstall") | (Manager::Zypper, "install" | "in") => true,
         (Manager::Apt, "purge" | "remove" | "autoremove") | (Manager::Apk, "del") => false,
@@ -445,7 +447,11 @@ impl Rule for BuildToolsInFinalStage {
             };
             if install {
                 compiler |= names.iter().any(|n| compiler_package(n));
-                let tools: Vec<String> = names.into_iter().filter(|n| is_build_tool(n)).collect();
+                let tools: Vec<String> = names
+                    .into_iter()
+                    .filter(|n| is_build_tool(n))
+                    .map(str::to_string)
+                    .collect();
                 if !tools.is_empty() {
                     installs.push(Install {
                         ins: i,
@@ -466,9 +472,12 @@ impl Rule for BuildToolsInFinalStage {
             for inst in installs.iter_mut().filter(|x| x.manager == m) {
                 // `apt-mark manual $saved` restores what was installed before this RUN
                 let auto_all = auto_all && inst.ins == i;
-                let virt_hit = inst.virt.as_ref().is_some_and(|v| names.contains(v));
+                let virt_hit = inst
+                    .virt
+                    .as_ref()
+                    .is_some_and(|v| names.contains(&v.as_str()));
                 for (k, t) in inst.tools.iter().enumerate() {
-                    if auto_all || virt_hit || names.contains(t) {
+                    if auto_all || virt_hit || names.contains(&t.as_str()) {
                         inst.removed[k] = true;
                     }
                 }

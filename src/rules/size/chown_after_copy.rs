@@ -123,27 +123,38 @@ impl Rule for ChownAfterCopy {
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
         // only files with a recursive chown/chmod (found through the program index)
-        let recursive = sem.commands_running(&["chown", "chmod"]).any(|(_, _, c)| {
-            c.unwrapped().args().iter().any(|w| {
-                w.value == "--recursive"
-                    || (w.value.starts_with('-')
-                        && !w.value.starts_with("--")
-                        && w.value.contains('R'))
+        let mut runs: Vec<usize> = sem
+            .commands_running(&["chown", "chmod"])
+            .filter(|(_, _, c)| {
+                c.unwrapped().args().iter().any(|w| {
+                    w.value == "--recursive"
+                        || (w.value.starts_with('-')
+                            && !w.value.starts_with("--")
+                            && w.value.contains('R'))
+                })
             })
-        });
-        if !recursive {
+            .map(|(i, _, _)| i)
+            .collect();
+        if runs.is_empty() {
             return;
         }
+        runs.sort_unstable();
+        let last = runs[runs.len() - 1];
         let wd = workdirs(sem);
         let order = shipped_instructions(sem);
         let mut copies: Vec<Copied> = Vec::new();
         for (pos, &i) in order.iter().enumerate() {
             let ins = sem.instructions[i];
+            if i > last {
+                break;
+            }
             match ins.kind {
+                // only the RUNs with a recursive chown/chmod, once something was copied
+                Kind::Run if copies.is_empty() || runs.binary_search(&i).is_err() => {}
                 Kind::Copy | Kind::Add => {
                     let chown = ins.flag("chown").is_some();
                     let chmod = ins.flag("chmod").is_some();
-                    let writes = copy_writes(sem, i, wd[i].as_deref());
+                    let writes = copy_writes(sem, i, wd.at(i));
                     let small = small_copied_files(sem, i, &writes);
                     for (w, small) in writes.into_iter().zip(small) {
                         copies.push(Copied {
@@ -156,7 +167,7 @@ impl Rule for ChownAfterCopy {
                     }
                 }
                 Kind::Run => {
-                    let cmds = commands_with_cwd(sem, i, wd[i].as_deref());
+                    let cmds = commands_with_cwd(sem, i, wd.at(i));
                     let mut found: Vec<(usize, Vec<usize>, String)> = Vec::new();
                     for (k, (c, cwd)) in cmds.iter().enumerate() {
                         let Some((chown, _, targets, _)) = recursive_change(c) else {
@@ -290,7 +301,7 @@ fn fix_for(
     ctx: &Context<'_>,
     before: &[usize],
     run: usize,
-    cmds: &[(Cmd<'_, '_>, Option<String>)],
+    cmds: &[(Cmd<'_, '_>, Option<std::rc::Rc<str>>)],
     found: &[(usize, Vec<usize>, String)],
     copies: &[Copied],
 ) -> Option<Fix> {

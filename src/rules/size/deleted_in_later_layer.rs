@@ -1,8 +1,8 @@
 use crate::rule::{Context, Rule};
-use crate::rules::common::Cmd;
+use crate::rules::common::{Cmd, commands_of};
 use crate::rules::paths::{
-    Written, commands_with_cwd, copy_writes, resolve, shell_path, shipped_instructions,
-    small_copied_files, small_text_file, workdirs,
+    Written, cd_change, copy_writes, resolve, shell_path, shipped_instructions, small_copied_files,
+    small_text_file, workdirs,
 };
 use crate::semantic::Semantic;
 use crate::shell::Word;
@@ -124,6 +124,63 @@ fn manager_of(c: &Cmd<'_, '_>) -> Option<Manager> {
         _ => return None,
     })
 }
+
+/// Caches and package metadata that cleanup commands delete (`rm -rf /var/lib/apt/lists/*`):
+/// nothing a `COPY` or a download of the file puts there, so an `rm` of only these is skipped.
+const CLEANUP: &[&str] = &[
+    "/var/lib/apt/lists",
+    "/var/cache/",
+    "/var/log/",
+    "/var/lib/dpkg/",
+    "/var/lib/yum",
+    "/var/lib/dnf",
+    "/usr/share/doc",
+    "/usr/share/man",
+    "/usr/share/info",
+    "/usr/share/locale",
+    "/root/.cache",
+    "/root/.npm",
+    "~/.cache",
+    "/etc/apt/",
+];
+
+/// Does the command remove packages? (Cheaper than [`packages`]: no names collected.)
+fn uninstalls(c: &Cmd<'_, '_>) -> bool {
+    let Some(m) = manager_of(c) else {
+        return false;
+    };
+    let argv = c.argv();
+    let words = if argv.name().is_some_and(|p| p.starts_with("python")) {
+        match argv.words.get(2..) {
+            Some(w) => w,
+            None => return false,
+        }
+    } else {
+        argv.words
+    };
+    let view = crate::shell::Argv::new(words);
+    let Some(sub) = view.positional_skipping(value_flags(m)).next() else {
+        return false;
+    };
+    match m {
+        Manager::Apt => matches!(&*sub.value, "purge" | "remove"),
+        Manager::Apk => sub.value == "del",
+        Manager::Rpm => matches!(&*sub.value, "remove" | "erase"),
+        Manager::Pip => sub.value == "uninstall",
+        Manager::NpmGlobal => {
+            view.has_flag(Some('g'), Some("global"))
+                && matches!(&*sub.value, "uninstall" | "remove" | "rm" | "un" | "r")
+        }
+    }
+}
+
+/// Every program the rule looks at: `rm`, the package managers, and the commands that
+/// download, clone, unpack or change folder.
+const PROGRAMS: &[&str] = &[
+    "rm", "apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf", "tdnf", "dnf5", "pip",
+    "pip3", "pip2", "python", "python3", "npm", "curl", "wget", "git", "tar", "unzip", "cd",
+    "pushd",
+];
 
 /// Options of each manager that take a value (so the value is not a package name).
 fn value_flags(m: Manager) -> &'static [&'static str] {
@@ -446,11 +503,57 @@ impl Rule for DeletedInLaterLayer {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let sem = ctx.semantic;
+        // one look at the program index: the commands that can create, install or remove
+        // something (the RUNs without one are skipped), where the last `rm` of more than
+        // caches is, and what the package removals remove; nothing after the last removal
+        // matters
+        let mut busy: Vec<usize> = Vec::new();
+        let mut last_rm = None;
+        let mut last_uninstall = None;
+        let mut removed: Vec<(Manager, String)> = Vec::new();
+        for (i, s, c) in sem.commands_running(PROGRAMS) {
+            busy.push(i);
+            let argv = c.unwrapped();
+            match argv.name() {
+                Some("rm") => {
+                    if argv
+                        .positional()
+                        .any(|w| !CLEANUP.iter().any(|p| w.value.starts_with(p)))
+                    {
+                        last_rm = last_rm.max(Some(i));
+                    }
+                }
+                Some("curl" | "wget" | "git" | "tar" | "unzip" | "cd" | "pushd") => {}
+                _ => {
+                    let c = Cmd {
+                        index: i,
+                        script: s,
+                        command: c,
+                    };
+                    if uninstalls(&c)
+                        && let Some((m, false, names)) = packages(&c)
+                    {
+                        last_uninstall = last_uninstall.max(Some(i));
+                        removed.extend(names.into_iter().map(|n| (m, n)));
+                    }
+                }
+            }
+        }
+        let Some(last) = last_rm.max(last_uninstall) else {
+            return;
+        };
+        busy.sort_unstable();
         let wd = workdirs(sem);
         let mut made: Vec<Made> = Vec::new();
         for i in shipped_instructions(sem) {
+            if i > last {
+                break;
+            }
             let ins = sem.instructions[i];
             match ins.kind {
+                Kind::Run if busy.binary_search(&i).is_err() => {}
+                // copied files only matter to a later `rm`
+                Kind::Copy | Kind::Add if last_rm.is_none_or(|r| r < i) => {}
                 Kind::Copy | Kind::Add => {
                     let archive_source = ins.kind == Kind::Copy
                         && ins.flag("from").is_none()
@@ -459,7 +562,7 @@ impl Rule for DeletedInLaterLayer {
                             .0
                             .iter()
                             .any(|w| is_tar_name(ins.word_text(w)));
-                    let writes = copy_writes(sem, i, wd[i].as_deref());
+                    let writes = copy_writes(sem, i, wd.at(i));
                     let small = small_copied_files(sem, i, &writes);
                     for (w, small) in writes.into_iter().zip(small) {
                         for m in made.iter_mut() {
@@ -480,8 +583,18 @@ impl Rule for DeletedInLaterLayer {
                 Kind::Run => {
                     // commands in order: a removal undoes what is still there (reported when
                     // an earlier instruction made it), a creation adds to it
-                    for (c, cwd) in commands_with_cwd(sem, i, wd[i].as_deref()) {
-                        let hits = removal_hits(sem, i, &c, cwd.as_deref(), &made);
+                    // the folder a `cd` moved to (None: still the WORKDIR)
+                    let mut moved: Option<Option<String>> = None;
+                    for c in commands_of(sem, i) {
+                        let cwd = match &moved {
+                            Some(d) => d.as_deref(),
+                            None => wd.at(i),
+                        };
+                        if let Some(next) = cd_change(sem, i, &c, cwd) {
+                            moved = Some(next);
+                            continue;
+                        }
+                        let hits = removal_hits(sem, i, &c, cwd, &made);
                         let earlier: Vec<usize> =
                             hits.iter().copied().filter(|&k| made[k].ins != i).collect();
                         if !earlier.is_empty() {
@@ -490,8 +603,8 @@ impl Rule for DeletedInLaterLayer {
                         for k in hits {
                             made[k].alive = false;
                         }
-                        let span = c.span(sem, c.command.span);
-                        for w in run_writes(sem, i, &c, cwd.as_deref()) {
+                        let span = || c.span(sem, c.command.span);
+                        for w in run_writes(sem, i, &c, cwd) {
                             // a path written again replaces what was there
                             for m in made.iter_mut() {
                                 if matches!(&m.thing, Thing::Path(p) if p.path() == w.path()) {
@@ -500,15 +613,22 @@ impl Rule for DeletedInLaterLayer {
                             }
                             made.push(Made {
                                 ins: i,
-                                span,
+                                span: span(),
                                 copied_archive: false,
                                 small: matches!(&w, Written::Exactly(p) if small_text_file(p)),
                                 alive: true,
                                 thing: Thing::Path(w),
                             });
                         }
+                        if last_uninstall.is_none_or(|u| u < i) {
+                            continue;
+                        }
                         if let Some((m, true, names)) = packages(&c) {
-                            for n in names {
+                            // only what a removal names can be reported
+                            for n in names
+                                .into_iter()
+                                .filter(|n| removed.iter().any(|(rm, rn)| *rm == m && rn == n))
+                            {
                                 // installing what is installed changes nothing
                                 let present = made.iter().any(|x| {
                                     x.alive && matches!(&x.thing, Thing::Package(pm, pn) if *pm == m && *pn == n)
@@ -516,7 +636,7 @@ impl Rule for DeletedInLaterLayer {
                                 if !present {
                                     made.push(Made {
                                         ins: i,
-                                        span,
+                                        span: span(),
                                         copied_archive: false,
                                         small: false,
                                         alive: true,
@@ -542,8 +662,14 @@ fn removal_hits(
     made: &[Made],
 ) -> Vec<usize> {
     let mut hits = Vec::new();
+    if made.is_empty() {
+        return hits;
+    }
     if c.program() == Some("rm") {
         for w in c.argv().positional() {
+            if CLEANUP.iter().any(|p| w.value.starts_with(p)) {
+                continue;
+            }
             let Some(p) = shell_path(sem, i, w).and_then(|p| resolve(cwd, &p)) else {
                 continue;
             };

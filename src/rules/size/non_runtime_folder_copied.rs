@@ -189,7 +189,7 @@ impl Rule for NonRuntimeFolderCopied {
             .filter(|s| shipped[s.index])
             .flat_map(|s| sem.body(s))
             .collect();
-        let mut wd: Option<Vec<Option<String>>> = None;
+        let mut wd: Option<crate::rules::paths::Workdirs> = None;
         for (pos, &i) in order.iter().enumerate() {
             let ins = sem.instructions[i];
             if !candidate(ins) {
@@ -203,7 +203,7 @@ impl Rule for NonRuntimeFolderCopied {
             else {
                 continue;
             };
-            let Some(dest_path) = resolve(wd[i].as_deref(), &dest_v) else {
+            let Some(dest_path) = resolve(wd.at(i), &dest_v) else {
                 continue;
             };
             for w in sources {
