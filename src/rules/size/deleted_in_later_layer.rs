@@ -38,7 +38,9 @@ declare_rule! {
     /// is left to `copied-archive-extracted`, which suggests `ADD`. Nor are scripts and
     /// configuration files (`.sh`, `.py`, `.txt`, `.env`, `.yml`, `.json`, …) copied in to run
     /// once and deleted: they weigh a few kilobytes, and a rule that fired on each of them
-    /// would bury the installers and archives that cost megabytes.
+    /// would bury the installers and archives that cost megabytes. An `rm` of package caches,
+    /// logs and docs (`/var/lib/apt/lists`, `/var/cache`, `/var/log`, `/usr/share/doc`, …) is
+    /// the other rules' business (`apt-lists-not-removed`, …) and is not examined here.
     ///
     /// ## Example
     /// ```dockerfile
