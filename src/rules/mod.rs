@@ -8,6 +8,7 @@ pub mod common;
 pub mod correctness;
 pub mod maintainability;
 pub mod multistage;
+pub mod paths;
 pub mod pm;
 pub mod reproducibility;
 pub mod resolve;
@@ -62,10 +63,16 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &size::DnfClean,
         &size::ZypperClean,
         &size::YarnCacheClean,
+        &size::DeletedInLaterLayer,
+        &size::ChownAfterCopy,
+        &size::BuildToolsInFinalStage,
+        &size::NonRuntimeFolderCopied,
         &size::SingleStageBuild,
         &size::UseraddHighUid,
         &cache::UnfilteredBuildContext,
         &cache::CopyBeforeInstall,
+        &cache::MissingCacheMount,
+        &cache::VolatileArgTooEarly,
         &security::RootUser,
         &security::MissingUser,
         &security::TlsVerificationDisabled,
@@ -116,6 +123,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &maintainability::WgetProgressBar,
         &maintainability::WgetAndCurl,
         &maintainability::BinShReplaced,
+        &maintainability::AddUrlWithoutChecksum,
+        &maintainability::UnreachableStage,
         &style::StageNameCasing,
         &style::FromAsCasing,
         &style::InconsistentInstructionCasing,

@@ -1,5 +1,6 @@
 //! DO6xx: deprecated or confusing constructs.
-mod add_instead_of_copy;
+pub(crate) mod add_instead_of_copy;
+mod add_url_without_checksum;
 mod apt_instead_of_apt_get;
 mod bin_sh_replaced;
 mod cd_in_run;
@@ -20,10 +21,12 @@ mod missing_label;
 mod no_empty_continuation;
 mod redundant_target_platform;
 mod unknown_label;
+mod unreachable_stage;
 mod wget_and_curl;
 mod wget_progress_bar;
 
 pub use add_instead_of_copy::AddInsteadOfCopy;
+pub use add_url_without_checksum::AddUrlWithoutChecksum;
 pub use apt_instead_of_apt_get::AptInsteadOfAptGet;
 pub use bin_sh_replaced::BinShReplaced;
 pub use cd_in_run::CdInRun;
@@ -43,5 +46,6 @@ pub use missing_label::MissingLabel;
 pub use no_empty_continuation::NoEmptyContinuation;
 pub use redundant_target_platform::RedundantTargetPlatform;
 pub use unknown_label::UnknownLabel;
+pub use unreachable_stage::UnreachableStage;
 pub use wget_and_curl::WgetAndCurl;
 pub use wget_progress_bar::WgetProgressBar;
