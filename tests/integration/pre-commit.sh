@@ -63,8 +63,8 @@ git init -q
 git config user.email test@example.invalid
 git config user.name "pre-commit test"
 git config commit.gpgsign false
-printf 'FROM alpine:3.20\nRUN apk add curl\nRUN echo done\nUSER 10001\nCMD ["sh"]\n' >Dockerfile
-printf 'FROM alpine:3.20\nWORKDIR /app\nRUN apk add git\nUSER 10001\nCMD ["sh"]\n' >docker/api.Dockerfile
+printf 'FROM alpine:3.20\nRUN apk add curl~8.14\nRUN echo done\nUSER 10001\nCMD ["sh"]\n' >Dockerfile
+printf 'FROM alpine:3.20\nWORKDIR /app\nRUN apk add git~2.45\nUSER 10001\nCMD ["sh"]\n' >docker/api.Dockerfile
 # Not a Dockerfile by name: the hooks must not pass it (linted, it would fail the run).
 printf 'FROM python\nRUN apk add curl\n' >Dockerfile.md
 # Excluded by dockopt.toml: pre-commit names it, --force-exclude keeps it out.
@@ -96,9 +96,9 @@ grep -q 'DO203' "$log" || fail "the lint hook did not report DO203"
 grep -q 'docker/api.Dockerfile' "$log" || fail "docker/api.Dockerfile was not linted"
 if grep -q 'Dockerfile\.md' "$log"; then fail "Dockerfile.md was passed to a hook"; fi
 if grep -q 'vendor/Dockerfile' "$log"; then fail "vendor/Dockerfile (excluded by dockopt.toml) was linted"; fi
-expected=$'FROM alpine:3.20\nRUN apk add --no-cache curl \\\n    && echo done\nUSER 10001\nCMD ["sh"]'
+expected=$'FROM alpine:3.20\nRUN apk add --no-cache curl~8.14 \\\n    && echo done\nUSER 10001\nCMD ["sh"]'
 [ "$(cat Dockerfile)" = "$expected" ] || fail "Dockerfile was not fixed as expected: $(cat Dockerfile)"
-grep -q -- '--no-cache git' docker/api.Dockerfile || fail "docker/api.Dockerfile was not fixed"
+grep -q -- '--no-cache git~2.45' docker/api.Dockerfile || fail "docker/api.Dockerfile was not fixed"
 [ "$(cat Dockerfile.md)" = $'FROM python\nRUN apk add curl' ] || fail "Dockerfile.md was changed"
 [ "$(cat vendor/Dockerfile)" = $'FROM python\nRUN apk add curl' ] || fail "vendor/Dockerfile was changed"
 
