@@ -154,64 +154,115 @@ impl Discovery {
                 .is_some_and(|g| g.is_match(name) || g.is_match(path))
     }
 
-    /// Every Dockerfile under `paths`, sorted, without duplicates. Explicit files are included
-    /// whatever their name, and unless `force_exclude`, whatever `exclude` says; errors (a
-    /// missing path) are returned beside the files found.
-    pub fn find(&self, paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
-        let mut files = Vec::new();
-        let mut errors = Vec::new();
+    /// Every Dockerfile under `paths`, sorted, without duplicates. Explicit paths that are not
+    /// folders are always included (a file, a named pipe such as `<(…)`); problems are returned
+    /// beside the files found: errors (a missing path, an unreadable folder) and warnings (a
+    /// symlink met while walking that leads nowhere: skipped).
+    pub fn find(&self, paths: &[PathBuf]) -> Found {
+        let mut found = Found::default();
         for root in paths {
             match std::fs::metadata(root) {
-                Err(e) => errors.push((root.clone(), e.to_string())),
-                Ok(m) if m.is_file() => {
+                Err(e) => found.errors.push(format!(
+                    "cannot read {}: {}",
+                    root.display(),
+                    link_problem(root, &e)
+                )),
+                Ok(m) if !m.is_dir() => {
                     if !(self.force_exclude && self.excluded(root)) {
-                        files.push(root.clone());
+                        found.files.push(root.clone());
                     }
                 }
-                Ok(_) => {
-                    let walker = ignore::WalkBuilder::new(root)
-                        .hidden(false)
-                        .git_ignore(true)
-                        .git_exclude(true)
-                        .git_global(false)
-                        .require_git(false)
-                        .parents(true)
-                        .filter_entry(|e| {
-                            !(e.file_type().is_some_and(|t| t.is_dir())
-                                && e.file_name()
-                                    .to_str()
-                                    .is_some_and(|n| SKIP_DIRS.contains(&n)))
-                        })
-                        .build();
-                    for entry in walker {
-                        match entry {
-                            Ok(e) => {
-                                let is_file =
-                                    e.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
-                                let p = e.path();
-                                if is_file && self.wanted_name(p) && !self.excluded(p) {
-                                    // a symlink to a folder named like a Dockerfile is not a file
-                                    if e.file_type().is_some_and(|t| t.is_symlink()) && p.is_dir() {
-                                        continue;
-                                    }
-                                    files.push(p.to_path_buf());
-                                }
-                            }
-                            Err(e) => errors.push((root.clone(), e.to_string())),
-                        }
-                    }
-                }
+                Ok(_) => self.walk(root, &mut found),
             }
         }
         // byte order of the path (as `LC_ALL=C sort` orders it): comparing `Path`s component
         // by component costs a parse per comparison, which showed in profiles
-        files.sort_unstable_by(|a, b| {
+        found.files.sort_unstable_by(|a, b| {
             a.as_os_str()
                 .as_encoded_bytes()
                 .cmp(b.as_os_str().as_encoded_bytes())
         });
-        files.dedup();
-        (files, errors)
+        found.files.dedup();
+        found
+    }
+
+    fn walk(&self, root: &Path, found: &mut Found) {
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .require_git(false)
+            .parents(true)
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && e.file_name()
+                        .to_str()
+                        .is_some_and(|n| SKIP_DIRS.contains(&n)))
+            })
+            .build();
+        for entry in walker {
+            let e = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    found
+                        .errors
+                        .push(format!("cannot walk {}: {e}", root.display()));
+                    continue;
+                }
+            };
+            let Some(t) = e.file_type() else { continue };
+            let p = e.path();
+            if !(t.is_file() || t.is_symlink()) || !self.wanted_name(p) || self.excluded(p) {
+                continue;
+            }
+            if t.is_symlink() {
+                // Only a link to a regular file is a Dockerfile: a link to a folder is not, a
+                // link to a pipe or device could block the run, and a dangling link has nothing
+                // to lint.
+                match std::fs::metadata(p) {
+                    Ok(m) if m.is_file() => {}
+                    Ok(m) if m.is_dir() => continue,
+                    Ok(_) => {
+                        found.warnings.push(format!(
+                            "warning: skipped {}: a symbolic link to something that is not a regular file",
+                            p.display()
+                        ));
+                        continue;
+                    }
+                    Err(err) => {
+                        found.warnings.push(format!(
+                            "warning: skipped {}: {}",
+                            p.display(),
+                            link_problem(p, &err)
+                        ));
+                        continue;
+                    }
+                }
+            }
+            found.files.push(p.to_path_buf());
+        }
+    }
+}
+
+/// What [`Discovery::find`] found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Sorted, without duplicates.
+    pub files: Vec<PathBuf>,
+    /// Messages for stderr that fail the run.
+    pub errors: Vec<String>,
+    /// Messages for stderr (each starts with `warning:`) that do not.
+    pub warnings: Vec<String>,
+}
+
+/// Say why `path` cannot be opened, naming a dangling symbolic link as such.
+fn link_problem(path: &Path, e: &std::io::Error) -> String {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && e.kind() == std::io::ErrorKind::NotFound {
+        "a symbolic link to a file that does not exist".to_string()
+    } else {
+        e.to_string()
     }
 }
 

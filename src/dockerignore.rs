@@ -18,7 +18,12 @@ use globset::{GlobBuilder, GlobMatcher};
 struct Pattern {
     text: String,
     exception: bool,
+    /// None when the pattern could not be compiled (see [`DockerIgnore::problems`]).
     matcher: Option<GlobMatcher>,
+    /// Line number, from 1.
+    line: usize,
+    /// Why the pattern is not used, when it is not.
+    problem: Option<String>,
 }
 
 /// A parsed ignore file.
@@ -49,7 +54,7 @@ pub fn clean(p: &str) -> String {
 impl DockerIgnore {
     pub fn parse(content: &str) -> DockerIgnore {
         let mut patterns = Vec::new();
-        for line in content.lines() {
+        for (n, line) in content.lines().enumerate() {
             let line = line.trim_start_matches('\u{feff}');
             if line.starts_with('#') {
                 continue;
@@ -63,16 +68,31 @@ impl DockerIgnore {
                 None => (false, line),
             };
             let text = clean(&pat.replace('\\', "/"));
-            let matcher = GlobBuilder::new(&text)
-                .literal_separator(true)
-                .backslash_escape(true)
-                .build()
-                .ok()
-                .map(|g| g.compile_matcher());
+            let (matcher, problem) = if exception && pat.is_empty() {
+                (None, Some("`!` with no pattern after it".to_string()))
+            } else {
+                match GlobBuilder::new(&text)
+                    .literal_separator(true)
+                    .backslash_escape(true)
+                    .build()
+                {
+                    Ok(g) => (Some(g.compile_matcher()), None),
+                    Err(e) => (
+                        None,
+                        Some(format!(
+                            "dockopt cannot read the pattern `{}` ({}); its checks ignore it",
+                            shorten(pat, 60),
+                            e.kind()
+                        )),
+                    ),
+                }
+            };
             patterns.push(Pattern {
                 text,
                 exception,
                 matcher,
+                line: n + 1,
+                problem,
             });
         }
         DockerIgnore { patterns }
@@ -87,6 +107,13 @@ impl DockerIgnore {
                 p.text.clone()
             }
         })
+    }
+
+    /// Patterns that are not used, with their line numbers (from 1) and why.
+    pub fn problems(&self) -> impl Iterator<Item = (usize, &str)> + '_ {
+        self.patterns
+            .iter()
+            .filter_map(|p| p.problem.as_deref().map(|m| (p.line, m)))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -119,6 +146,14 @@ impl DockerIgnore {
             }
         }
         excluded
+    }
+}
+
+/// At most `max` characters of `s`, with `…` when cut.
+fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
     }
 }
 
@@ -186,5 +221,20 @@ mod tests {
         let di = DockerIgnore::parse("./build//out/\n");
         assert!(di.is_excluded("build/out/x"));
         assert_eq!(clean("./a//b/../c/"), "a/c");
+    }
+
+    #[test]
+    fn odd_patterns_are_reported_not_fatal() {
+        let long = format!("{}\n", "a/".repeat(50_000));
+        let src = format!("[\n**/**/\n!\n{long}ok\n\u{fffd}x\n");
+        let di = DockerIgnore::parse(&src);
+        let problems: Vec<(usize, &str)> = di.problems().collect();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0].0, 1);
+        assert!(problems[0].1.contains("`[`"), "{}", problems[0].1);
+        assert_eq!(problems[1].0, 3);
+        assert!(di.is_excluded("x/y"), "`**/**/` matches everything");
+        assert!(di.is_excluded("ok"));
+        assert!(!DockerIgnore::parse("[\n").is_excluded("["));
     }
 }

@@ -84,6 +84,22 @@ fn overlaps(a: &Edit, b: &Edit) -> bool {
         || (b0 == b1 && a0 < b0 && b0 < a1)
 }
 
+/// Does `e` conflict with an edit already taken? The taken edits never conflict with one
+/// another, so sorted by start their ends rise too: only the few that start at or before `e`'s
+/// end and end at or after its start need a look, found by a range query (a file with
+/// thousands of fixes stays fast).
+fn conflicts(taken: &std::collections::BTreeMap<(u32, u32), &Edit>, e: &Edit) -> bool {
+    for (&(_, end), t) in taken.range(..=(e.span.end, u32::MAX)).rev() {
+        if end < e.span.start {
+            return false;
+        }
+        if overlaps(e, t) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Pick fixes that do not overlap, in position order.
 fn select(diags: &[Diagnostic], opts: FixOptions) -> Vec<(&'static str, &Fix)> {
     let mut cands: Vec<(&'static str, &Fix)> = diags
@@ -95,19 +111,19 @@ fn select(diags: &[Diagnostic], opts: FixOptions) -> Vec<(&'static str, &Fix)> {
         .collect();
     cands.sort_by_key(|(c, f)| (f.span().map(|s| (s.start, s.end)), *c));
     let mut taken: Vec<(&'static str, &Fix)> = Vec::new();
-    let mut edits: Vec<&Edit> = Vec::new();
+    let mut edits: std::collections::BTreeMap<(u32, u32), &Edit> = Default::default();
     for (code, fix) in cands {
-        if fix
-            .edits
-            .iter()
-            .any(|e| edits.iter().any(|t| overlaps(e, t)))
-        {
+        if fix.edits.iter().any(|e| conflicts(&edits, e)) {
             continue;
         }
-        if taken.iter().any(|(_, t)| *t == fix) {
+        // the same fix twice (two findings offering it): with edits, the overlap check above
+        // catches it; a fix that only creates files is compared whole
+        if fix.edits.is_empty() && taken.iter().any(|(_, t)| *t == fix) {
             continue;
         }
-        edits.extend(fix.edits.iter());
+        for e in &fix.edits {
+            edits.insert((e.span.start, e.span.end), e);
+        }
         taken.push((code, fix));
     }
     taken

@@ -211,6 +211,10 @@ pub struct Semantic<'a> {
     pub stages: Vec<Stage<'a>>,
     /// `stage_of[i]`: stage of instruction `i` (None before the first FROM).
     pub stage_of: Vec<Option<usize>>,
+    /// `shell_of[i]`: the SHELL instruction in effect at instruction `i` (see [`Self::shell_at`]).
+    shell_of: Vec<Option<u32>>,
+    /// Stage indices by name (lower case), ascending.
+    stage_names: std::collections::HashMap<String, Vec<usize>>,
     /// Shell scripts per instruction index (RUN only; several for several heredocs).
     pub scripts: Vec<RunScript<'a>>,
     /// `script_index[i]`: the range of `scripts` belonging to instruction `i`.
@@ -235,13 +239,21 @@ impl<'a> Semantic<'a> {
         let mut global_args: Vec<(&str, Option<String>, usize)> = Vec::new();
         let mut stages: Vec<Stage<'a>> = Vec::new();
         let mut stage_of = Vec::with_capacity(instructions.len());
+        // the stages of each name, lower case (names are case-insensitive)
+        let mut names: std::collections::HashMap<String, Vec<usize>> = Default::default();
 
         for (i, ins) in instructions.iter().enumerate() {
             if ins.kind == Kind::From {
                 if let Some(last) = stages.last_mut() {
                     last.end = i;
                 }
-                let stage = Self::stage(i, ins, stages.len(), &stages, &global_args, escape);
+                let stage = Self::stage(i, ins, stages.len(), &names, &global_args, escape);
+                if let Some(n) = stage.name {
+                    names
+                        .entry(n.to_ascii_lowercase())
+                        .or_default()
+                        .push(stage.index);
+                }
                 stages.push(stage);
             } else if stages.is_empty() && ins.kind == Kind::Arg {
                 for d in ins.arg_decls() {
@@ -257,6 +269,7 @@ impl<'a> Semantic<'a> {
         if let Some(last) = stages.last_mut() {
             last.end = instructions.len();
         }
+        let shell_of = Self::shells(&instructions, &stages);
 
         let mut sem = Semantic {
             src,
@@ -265,6 +278,8 @@ impl<'a> Semantic<'a> {
             global_args,
             stages,
             stage_of,
+            shell_of,
+            stage_names: names,
             scripts: Vec::new(),
             script_index: Vec::new(),
             program_index: Vec::new(),
@@ -315,7 +330,7 @@ impl<'a> Semantic<'a> {
         i: usize,
         ins: &'a Instruction,
         index: usize,
-        earlier: &[Stage<'a>],
+        names: &std::collections::HashMap<String, Vec<usize>>,
         global_args: &[(&str, Option<String>, usize)],
         escape: char,
     ) -> Stage<'a> {
@@ -338,8 +353,11 @@ impl<'a> Semantic<'a> {
             BaseKind::Unresolved
         } else if expanded.eq_ignore_ascii_case("scratch") {
             BaseKind::Scratch
-        } else if let Some(s) = earlier.iter().rev().find(|s| s.is_named(&expanded)) {
-            BaseKind::Stage(s.index)
+        } else if let Some(&s) = names
+            .get(&expanded.to_ascii_lowercase())
+            .and_then(|v| v.last())
+        {
+            BaseKind::Stage(s)
         } else {
             ImageRef::parse(&expanded).map_or(BaseKind::Unresolved, BaseKind::Image)
         };
@@ -461,11 +479,14 @@ impl<'a> Semantic<'a> {
         if let Ok(n) = reference.parse::<usize>() {
             return (n < before).then_some(n);
         }
-        self.stages[..before.min(self.stages.len())]
-            .iter()
-            .rev()
-            .find(|s| s.is_named(reference))
-            .map(|s| s.index)
+        self.last_stage_named(reference, before)
+    }
+
+    /// The last stage named `name` (case-insensitive) among the stages before `before`.
+    pub fn last_stage_named(&self, name: &str, before: usize) -> Option<usize> {
+        let v = self.stage_names.get(&name.to_ascii_lowercase())?;
+        let k = v.partition_point(|&i| i < before);
+        k.checked_sub(1).map(|k| v[k])
     }
 
     /// Stages a stage depends on: its base stage and every `COPY --from`/`RUN --mount from=` stage.
@@ -517,26 +538,36 @@ impl<'a> Semantic<'a> {
 
     /// The SHELL in effect at instruction `i` (JSON words), inherited from base stages.
     pub fn shell_at(&self, i: usize) -> Option<Vec<&str>> {
-        let mut stage = self.stage_of[i]?;
-        let mut upto = i;
-        loop {
-            let s = &self.stages[stage];
-            for j in (s.from + 1..upto).rev() {
-                let ins = self.instructions[j];
-                if ins.kind == Kind::Shell
-                    && let Some(Command::Exec { items, .. }) = ins.command()
-                {
-                    return Some(items.iter().map(|x| &*x.value).collect());
-                }
-            }
-            match s.base.kind {
-                BaseKind::Stage(b) => {
-                    stage = b;
-                    upto = self.stages[b].end;
-                }
-                _ => return None,
-            }
+        let j = self.shell_of.get(i).copied().flatten()?;
+        match self.instructions[j as usize].command() {
+            Some(Command::Exec { items, .. }) => Some(items.iter().map(|x| &*x.value).collect()),
+            _ => None,
         }
+    }
+
+    /// For each instruction, the exec-form SHELL before it in its stage or, failing that, the
+    /// last one of its base stages: one pass, so that asking at every RUN stays linear.
+    fn shells(instructions: &[&Instruction], stages: &[Stage<'_>]) -> Vec<Option<u32>> {
+        let mut of = vec![None; instructions.len()];
+        let mut last_of_stage: Vec<Option<u32>> = Vec::with_capacity(stages.len());
+        for s in stages {
+            let mut current = match s.base.kind {
+                // base stages come before the stage that uses them
+                BaseKind::Stage(b) => last_of_stage.get(b).copied().flatten(),
+                _ => None,
+            };
+            for (j, ins) in instructions.iter().enumerate().take(s.end).skip(s.from) {
+                of[j] = current;
+                if j > s.from
+                    && ins.kind == Kind::Shell
+                    && matches!(ins.command(), Some(Command::Exec { .. }))
+                {
+                    current = Some(j as u32);
+                }
+            }
+            last_of_stage.push(current);
+        }
+        of
     }
 
     pub fn shell_kind(&self, i: usize) -> ShellKind {

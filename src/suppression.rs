@@ -119,9 +119,13 @@ impl Suppressions {
         {
             return true;
         }
-        self.local
-            .iter()
-            .any(|(span, list)| span.contains(d.span.start) && list.iter().any(|g| meta.matches(g)))
+        // `local` holds instruction line spans in source order, which do not overlap: the one
+        // that can hold the finding is the last that starts at or before it
+        let i = self.local.partition_point(|(s, _)| s.start <= d.span.start);
+        i.checked_sub(1).is_some_and(|i| {
+            let (span, list) = &self.local[i];
+            span.contains(d.span.start) && list.iter().any(|g| meta.matches(g))
+        })
     }
 
     /// Apply suppressions and `check=error=true` to a rule's findings.

@@ -105,12 +105,40 @@ fn hostile_input_never_panics_and_roundtrips() {
         "FROM a\nRUN a \\\n{}b\n",
         "  c \\\n".repeat(100_000)
     ));
+    // nesting far past every bound (unbounded recursion would overflow the stack)
+    cases.push(format!(
+        "FROM a\nENV A={}x{}\nRUN echo ${{B:-{}}}\n",
+        "${B:-".repeat(20_000),
+        "}".repeat(20_000),
+        "${C:-".repeat(20_000)
+    ));
+    cases.push(format!("FROM a\n{}RUN x\n", "ONBUILD ".repeat(20_000)));
+    cases.push(format!("FROM a\nCMD {}\n", "[".repeat(20_000)));
     for (i, src) in cases.iter().enumerate() {
         assert_roundtrip(src, &format!("case {i}"));
         let df = syntax::parse(src);
         let _ = dump::to_text(src, &df);
         let _ = dump::to_json(src, &df);
     }
+}
+
+#[test]
+fn onbuild_nesting_is_bounded() {
+    let src = format!("FROM a\n{}RUN x\n", "ONBUILD ".repeat(20));
+    let df = syntax::parse(&src);
+    assert!(
+        df.errors
+            .iter()
+            .any(|e| e.message == "ONBUILD nested more than 8 levels deep"),
+        "{:?}",
+        df.errors
+    );
+    // shallow chains parse as before: the trigger of the trigger
+    let df = syntax::parse("FROM a\nONBUILD ONBUILD RUN x\n");
+    assert!(!df.has_errors());
+    let outer = df.instructions().nth(1).unwrap();
+    let inner = outer.trigger().unwrap();
+    assert_eq!(inner.trigger().unwrap().kind, syntax::Kind::Run);
 }
 
 #[test]

@@ -1,10 +1,11 @@
 //! `dockopt fix`: show the fixes as a unified diff, or write them (`--write`).
 //!
 //! Writes are atomic: the new text goes to a temporary file beside the original, which then
-//! replaces it by rename, with the original's permissions. A file that does not parse (before or
-//! after fixing) or is not valid UTF-8 is never written. A symlink is written through: its
-//! target is replaced, the link stays. New files (a `.dockerignore`) are created only where none
-//! exists, never overwritten.
+//! replaces it by rename, with the original's permissions (and owner and group where the OS
+//! allows). A file that does not parse (before or after fixing) or is not valid UTF-8 is never
+//! written. A symlink is written through: its target is replaced, the link stays. New files (a
+//! `.dockerignore`) are created only where none exists, never overwritten. With `-` (stdin), the
+//! text goes to stdout whole, fixed or unchanged, for editors.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -54,7 +55,11 @@ fn display(p: &Path) -> String {
     s.replace('\\', "/")
 }
 
-/// Replace `path`'s content atomically, keeping its permissions; write through symlinks.
+/// Replace `path`'s content atomically: the new text goes to a temporary file in the same
+/// folder, which then takes the original's place by rename, so a reader (or a crash) sees the
+/// old file or the new one, never a mix. Permissions are copied; the owner and group too where
+/// the OS lets us (root can; others can keep a group they belong to). Symlinks are written
+/// through: the file they point to is replaced, the link stays.
 pub fn write_atomic(path: &Path, content: &str) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = target
@@ -62,6 +67,10 @@ pub fn write_atomic(path: &Path, content: &str) -> std::io::Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let meta = std::fs::metadata(&target)?;
+    if !meta.is_file() {
+        // a named pipe or a device: renaming over it would not write to it
+        return Err(std::io::Error::other("not a regular file"));
+    }
     // Respect the file's write permission as the OS applies it to us (a read-only file is
     // refused, except for root), even though the rename below would not need it.
     std::fs::OpenOptions::new()
@@ -71,11 +80,33 @@ pub fn write_atomic(path: &Path, content: &str) -> std::io::Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(".dockopt-")
         .suffix(".tmp")
-        .tempfile_in(dir)?;
+        .tempfile_in(dir)
+        .map_err(|e| {
+            // the kind alone: the error itself repeats the random name of the file it tried
+            let why = std::io::Error::from(e.kind());
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot create a temporary file in {}: {why}", dir.display()),
+            )
+        })?;
     tmp.write_all(content.as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, fchown};
+        // Best effort: the owner needs privileges, the group only membership.
+        if fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid())).is_err() {
+            let _ = fchown(tmp.as_file(), None, Some(meta.gid()));
+        }
+    }
+    // after the owner: changing it may clear the set-id bits
+    tmp.as_file().set_permissions(meta.permissions())?;
     tmp.as_file().sync_all()?;
-    std::fs::set_permissions(tmp.path(), meta.permissions())?;
     tmp.persist(&target).map_err(|e| e.error)?;
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        // make the rename itself durable
+        let _ = d.sync_all();
+    }
     Ok(())
 }
 
@@ -143,14 +174,24 @@ pub fn run(args: FixArgs) -> u8 {
     let mut changed_files = 0usize;
     let mut applied: BTreeMap<&'static str, usize> = BTreeMap::new();
     let (mut remaining, mut more_unsafe) = (0usize, 0usize);
-    let mut hard_error = false;
+    // what could not be read fails the run; warnings do not
+    let mut hard_error = errors.iter().any(|e| !e.starts_with("warning:"));
 
     for d in &done {
+        // Stdin goes back to stdout whole, fixed or not: an editor replaces its buffer with it.
+        let is_stdin = stdin_mode && d.input.file.is_none();
+        let echo = |out: &mut dyn Write| {
+            if is_stdin && !args.diff {
+                let bytes = d.input.raw.as_deref().unwrap_or(d.input.src.as_bytes());
+                let _ = out.write_all(bytes);
+            }
+        };
         let o = match &d.outcome {
             Ok(o) => o,
             Err(e) => {
                 errors.push(e.clone());
                 hard_error = true;
+                echo(&mut out);
                 continue;
             }
         };
@@ -161,6 +202,7 @@ pub fn run(args: FixArgs) -> u8 {
                 o.passes,
                 o.not_converged.join(", ")
             ));
+            echo(&mut out);
             continue;
         }
         for (code, title) in &o.rolled_back {
@@ -178,14 +220,20 @@ pub fn run(args: FixArgs) -> u8 {
                     .is_some_and(|f| f.applicability == Applicability::Unsafe)
             })
             .count();
+        if is_stdin && d.input.lossy {
+            errors.push(format!("{name}: not valid UTF-8; not fixed"));
+            echo(&mut out);
+            continue;
+        }
         if o.output == d.input.src {
             // only other files (a .dockerignore) may have changed: count those fixes
             for (c, n) in &o.applied {
                 *applied.entry(c).or_default() += n;
             }
+            echo(&mut out);
             continue;
         }
-        if stdin_mode && d.input.file.is_none() {
+        if is_stdin {
             if args.diff {
                 let _ = write!(out, "{}", unified_diff(&name, &d.input.src, &o.output));
             } else {
@@ -225,7 +273,14 @@ pub fn run(args: FixArgs) -> u8 {
     // Other files (a .dockerignore): created, never overwritten; or appended to.
     for (path, (append, content)) in &new_files {
         let name = display(path);
-        let existing = std::fs::read_to_string(path).ok();
+        let existing = match std::fs::read(path).map(String::from_utf8) {
+            Ok(Ok(s)) => Some(s),
+            Ok(Err(_)) => {
+                errors.push(format!("warning: {name}: not valid UTF-8; not changed"));
+                continue;
+            }
+            Err(_) => None,
+        };
         let (old, new) = match (append, existing) {
             (false, Some(_)) | (true, None) => continue,
             (false, None) => (String::new(), content.clone()),

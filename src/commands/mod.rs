@@ -88,10 +88,13 @@ pub struct Input {
     pub src: String,
     /// The file was not valid UTF-8 (invalid bytes were replaced; never written back).
     pub lossy: bool,
+    /// The bytes as read, kept only when they were not valid UTF-8 (`src` replaced some).
+    pub raw: Option<Vec<u8>>,
     pub context: BuildContext,
 }
 
-/// Read the inputs: discovered files, or stdin. Errors are messages for stderr.
+/// Read the inputs: discovered files, or stdin. Problems are messages for stderr; those that
+/// start with `warning:` do not fail the run.
 pub fn read_inputs(session: &Session, args: &CommonArgs) -> (Vec<Input>, Vec<String>) {
     let mut errors = Vec::new();
     let mut inputs = Vec::new();
@@ -111,28 +114,39 @@ pub fn read_inputs(session: &Session, args: &CommonArgs) -> (Vec<Input>, Vec<Str
                     .stdin_filename
                     .clone()
                     .unwrap_or_else(|| PathBuf::from("Dockerfile"));
-                let (src, lossy) = decode(bytes);
-                let context = build_context(&name, &session.settings, &mut contexts);
+                let (src, raw) = decode(bytes);
+                let context = build_context(&name, &session.settings, &mut contexts, &mut errors);
                 inputs.push(Input {
                     path: name,
                     file: None,
+                    lossy: raw.is_some(),
                     src,
-                    lossy,
+                    raw,
                     context,
                 });
             }
             Err(e) => errors.push(format!("cannot read stdin: {e}")),
         }
     }
-    let (files, walk_errors) = session.discovery.find(&disk);
-    for (p, e) in walk_errors {
-        errors.push(format!("{}: {e}", p.display()));
+    if disk.is_empty() {
+        return (inputs, errors);
+    }
+    let found = session.discovery.find(&disk);
+    errors.extend(found.errors);
+    errors.extend(found.warnings);
+    if found.files.is_empty() && errors.is_empty() {
+        let names: Vec<String> = disk.iter().map(|p| p.display().to_string()).collect();
+        errors.push(format!(
+            "warning: no Dockerfile found in {}",
+            names.join(", ")
+        ));
     }
     // Contexts first (cheap, shared by files of one folder), then the reads.
-    let with_ctx: Vec<(PathBuf, BuildContext)> = files
+    let with_ctx: Vec<(PathBuf, BuildContext)> = found
+        .files
         .into_iter()
         .map(|f| {
-            let c = build_context(&f, &session.settings, &mut contexts);
+            let c = build_context(&f, &session.settings, &mut contexts, &mut errors);
             (f, c)
         })
         .collect();
@@ -141,12 +155,13 @@ pub fn read_inputs(session: &Session, args: &CommonArgs) -> (Vec<Input>, Vec<Str
         .into_par_iter()
         .map(|(f, context)| match std::fs::read(&f) {
             Ok(bytes) => {
-                let (src, lossy) = decode(bytes);
+                let (src, raw) = decode(bytes);
                 Ok(Input {
                     path: f.clone(),
                     file: Some(f),
+                    lossy: raw.is_some(),
                     src,
-                    lossy,
+                    raw,
                     context,
                 })
             }
@@ -162,20 +177,42 @@ pub fn read_inputs(session: &Session, args: &CommonArgs) -> (Vec<Input>, Vec<Str
     (inputs, errors)
 }
 
-/// Decode bytes as UTF-8, replacing invalid sequences.
-pub fn decode(bytes: Vec<u8>) -> (String, bool) {
+/// Decode bytes as UTF-8, replacing invalid sequences; the original bytes come back when some
+/// were replaced.
+pub fn decode(bytes: Vec<u8>) -> (String, Option<Vec<u8>>) {
     match String::from_utf8(bytes) {
-        Ok(s) => (s, false),
-        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+        Ok(s) => (s, None),
+        Err(e) => {
+            let raw = e.into_bytes();
+            (String::from_utf8_lossy(&raw).into_owned(), Some(raw))
+        }
     }
 }
 
+/// Read an ignore file (invalid UTF-8 replaced), with warnings for what cannot be used in it.
+fn read_ignore_file(path: &Path, warnings: &mut Vec<String>) -> Option<(PathBuf, String)> {
+    let bytes = std::fs::read(path).ok()?;
+    let (content, raw) = decode(bytes);
+    if raw.is_some() {
+        warnings.push(format!(
+            "warning: {} is not valid UTF-8; invalid bytes were replaced",
+            path.display()
+        ));
+    }
+    for (line, problem) in crate::dockerignore::DockerIgnore::parse(&content).problems() {
+        warnings.push(format!("warning: {}:{line}: {problem}", path.display()));
+    }
+    Some((path.to_path_buf(), content))
+}
+
 /// The build context of a Dockerfile: its folder (or `--context`), the ignore file that applies,
-/// and the names at the top of the context.
+/// and the names at the top of the context. Problems with the ignore file are added to
+/// `warnings`.
 pub fn build_context(
     dockerfile: &Path,
     settings: &Settings,
     cache: &mut HashMap<PathBuf, BuildContext>,
+    warnings: &mut Vec<String>,
 ) -> BuildContext {
     let root = settings.context.clone().unwrap_or_else(|| {
         dockerfile
@@ -188,12 +225,13 @@ pub fn build_context(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned());
     let specific = name.and_then(|n| {
-        let p = dockerfile.with_file_name(format!("{n}.dockerignore"));
-        std::fs::read_to_string(&p).ok().map(|c| (p, c))
+        read_ignore_file(
+            &dockerfile.with_file_name(format!("{n}.dockerignore")),
+            warnings,
+        )
     });
     let base = cache.entry(root.clone()).or_insert_with(|| {
-        let ignore = root.join(".dockerignore");
-        let ignore_file = std::fs::read_to_string(&ignore).ok().map(|c| (ignore, c));
+        let ignore_file = read_ignore_file(&root.join(".dockerignore"), warnings);
         let mut entries: Vec<String> = std::fs::read_dir(&root)
             .map(|rd| {
                 rd.flatten()

@@ -24,8 +24,8 @@ pub fn run(file: &Path, format: ParseFormat) -> u8 {
             }
         }
     };
-    let (src, lossy) = decode(bytes);
-    if lossy {
+    let (src, raw) = decode(bytes);
+    if raw.is_some() {
         eprintln!(
             "warning: {} is not valid UTF-8; invalid bytes were replaced",
             file.display()

@@ -310,6 +310,10 @@ pub(super) struct Parser<'a> {
     scripts: u32,
     /// Bytes here-document terminator searches may still read (keeps them linear overall).
     heredoc_budget: usize,
+    /// Bytes nested `sh -c` scripts may still parse. Each level re-reads its argument, and a
+    /// script can hold many `sh -c` at each of its levels (`sh -c "$(sh -c "$(…)")"`): without
+    /// a bound the work grows exponentially with the nesting.
+    nested_budget: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -328,6 +332,11 @@ impl<'a> Parser<'a> {
             level: 0,
             scripts: 0,
             heredoc_budget: text.len().saturating_mul(4).saturating_add(1 << 16),
+            // every level of MAX_NESTED_SCRIPTS re-reading the whole text, and some room
+            nested_budget: text
+                .len()
+                .saturating_mul(MAX_NESTED_SCRIPTS as usize)
+                .saturating_add(1 << 16),
         }
     }
 
@@ -1782,6 +1791,10 @@ impl<'a> Parser<'a> {
                     return;
                 }
                 let start = at - base;
+                let Some(left) = self.nested_budget.checked_sub(script.len()) else {
+                    return;
+                };
+                self.nested_budget = left;
                 // Unquoted or double-quoted text was already expanded by the outer shell, whose
                 // parse recorded its substitutions; single-quoted text is expanded by the inner.
                 sub.discard = !single_quoted;
@@ -1799,13 +1812,18 @@ impl<'a> Parser<'a> {
                 if script.is_empty() || self.level >= MAX_NESTING {
                     return;
                 }
+                let Some(left) = self.nested_budget.checked_sub(script.len()) else {
+                    return;
+                };
                 let mut p = Parser::new(&script);
                 p.pipelines = self.pipelines;
                 p.scripts = self.scripts + 1;
                 p.level = self.level + 1;
+                p.nested_budget = left;
                 sub.nested_in = None;
                 p.parse_script(sub);
                 self.pipelines = p.pipelines;
+                self.nested_budget = p.nested_budget;
                 let commands = p.finish();
                 let base = self.commands.len();
                 self.commands.reserve(commands.len());

@@ -599,6 +599,32 @@ fn nested_sh_c_levels_are_bounded() {
     }
 }
 
+#[test]
+fn many_sh_c_at_every_level_stay_linear() {
+    // `sh -c "$(sh -c "$(…)")"`: each level holds the next in a substitution, so every nested
+    // script has a `sh -c` at each of its levels. Without the work budget the parses multiply
+    // (about 64^8 of them); with it this returns at once.
+    let n = 200;
+    let t = format!(
+        "{}apt-get install curl{}",
+        "sh -c \"$(".repeat(n),
+        ")\"".repeat(n)
+    );
+    let s = parse(&t);
+    assert!(s.iter().filter(|c| c.name() == Some("sh")).count() >= 32);
+    // within the nesting bound the innermost command is found
+    let n = 20;
+    let t = format!(
+        "{}apt-get install curl{}",
+        "sh -c \"$(".repeat(n),
+        ")\"".repeat(n)
+    );
+    assert!(parse(&t).iter().any(|c| c.name() == Some("apt-get")));
+    // and a plain nested script is still read
+    let s = parse("sh -c 'apt-get update && apt-get install -y curl'");
+    assert_eq!(s.commands_running("apt-get").count(), 2);
+}
+
 fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }

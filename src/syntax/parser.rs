@@ -265,7 +265,7 @@ impl<'a> Parser<'a> {
         let whole = words::trim(&ins.text, Span::new(0, ins.text.len()));
         ins.span = ins.source_span(whole);
         let escape = self.escape.char();
-        parse_logical(&mut ins, whole, escape, &mut self.errors);
+        parse_logical(&mut ins, whole, escape, &mut self.errors, 0);
 
         // Heredocs (RUN/COPY/ADD, also as an ONBUILD trigger; never in JSON form).
         let carrier = match &ins.args {
@@ -327,7 +327,17 @@ impl<'a> Parser<'a> {
 
 /// Fill keyword, flags and arguments of `ins` from its logical text in `range` (trimmed).
 /// BuildKit's `splitCommand` + the per-instruction line parsers.
-fn parse_logical(ins: &mut Instruction, range: Span, escape: char, errors: &mut Vec<SyntaxError>) {
+/// How many `ONBUILD` levels are parsed (`ONBUILD ONBUILD …` is already invalid for BuildKit);
+/// deeper ones are an error, so hostile input cannot overflow the stack.
+pub const MAX_ONBUILD_NESTING: u32 = 8;
+
+fn parse_logical(
+    ins: &mut Instruction,
+    range: Span,
+    escape: char,
+    errors: &mut Vec<SyntaxError>,
+    depth: u32,
+) {
     let (kw, after) = words::split_first(&ins.text, range);
     ins.keyword = ins.token(kw);
     ins.kind = Kind::from_keyword(&ins.text[kw.range()]);
@@ -482,6 +492,15 @@ fn parse_logical(ins: &mut Instruction, range: Span, escape: char, errors: &mut 
         Kind::Maintainer | Kind::Stopsignal | Kind::User | Kind::Workdir => {
             Args::Text(ins.token(r))
         }
+        Kind::Onbuild if depth >= MAX_ONBUILD_NESTING => {
+            err(
+                errors,
+                ins,
+                r,
+                format!("ONBUILD nested more than {MAX_ONBUILD_NESTING} levels deep"),
+            );
+            Args::Invalid(Some(ins.token(r)))
+        }
         Kind::Onbuild => {
             let mut child = Instruction {
                 kind: Kind::Unknown,
@@ -496,7 +515,7 @@ fn parse_logical(ins: &mut Instruction, range: Span, escape: char, errors: &mut 
                 text: ins.text.clone(),
                 pieces: ins.pieces.clone(),
             };
-            parse_logical(&mut child, r, escape, errors);
+            parse_logical(&mut child, r, escape, errors, depth + 1);
             Args::Onbuild(Box::new(child))
         }
         Kind::Unknown => Args::Unknown(Some(ins.token(r))),

@@ -99,10 +99,40 @@ fn braced_word(i: &str, escape: char) -> IResult<&str, &str> {
             _ => {}
         }
     }
+    // the error points where the scan stopped (the end): callers charge what was read
     Err(nom::Err::Error(nom::error::Error::new(
-        i,
+        &i[i.len()..],
         nom::error::ErrorKind::Char,
     )))
+}
+
+/// [`reference`], with a budget for failures. An unterminated `${a:-` reads to the end of the
+/// text before it fails, so a text full of them (`${a:-${a:-${a:-…`) would make every caller
+/// quadratic: the bytes failed attempts read are charged, and once the budget is spent `${`
+/// no longer starts a reference (only hostile input gets there).
+fn reference_within<'a>(
+    i: &'a str,
+    escape: char,
+    base: &'a str,
+    budget: &mut usize,
+) -> IResult<&'a str, VarRef> {
+    if *budget == 0 && i.starts_with("${") {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Char,
+        )));
+    }
+    let r = reference(i, escape, base);
+    if let Err(nom::Err::Error(e) | nom::Err::Failure(e)) = &r {
+        let read = (e.input.as_ptr() as usize).saturating_sub(i.as_ptr() as usize);
+        *budget = budget.saturating_sub(read.max(1));
+    }
+    r
+}
+
+/// The failure budget of one scan of `text` (see [`reference_within`]).
+fn budget_for(text: &str) -> usize {
+    text.len().saturating_mul(4).saturating_add(1 << 16)
 }
 
 /// Parse one reference at `$`. `i` starts with `$`.
@@ -151,11 +181,23 @@ fn reference<'a>(i: &'a str, escape: char, base: &'a str) -> IResult<&'a str, Va
 /// Offsets are relative to `text`.
 pub fn var_refs(text: &str, range: Span, escape: char) -> Vec<VarRef> {
     let mut out = Vec::new();
-    scan(text, range, escape, &mut out);
+    let mut budget = budget_for(&text[range.range()]);
+    scan(text, range, escape, &mut out, 0, &mut budget);
     out
 }
 
-fn scan(text: &str, range: Span, escape: char, out: &mut Vec<VarRef>) {
+/// How deep `${a:-${b:-…}}` references are looked into: deeper ones are not reported, so
+/// hostile input cannot overflow the stack (or make the scan quadratic).
+const MAX_NESTING: u32 = 32;
+
+fn scan(
+    text: &str,
+    range: Span,
+    escape: char,
+    out: &mut Vec<VarRef>,
+    depth: u32,
+    budget: &mut usize,
+) {
     let s = &text[range.range()];
     if !s.contains('$') {
         return;
@@ -189,7 +231,7 @@ fn scan(text: &str, range: Span, escape: char, out: &mut Vec<VarRef>) {
                 in_double = !in_double;
                 i += 1;
             }
-            b'$' => match reference(&s[i..], escape, s) {
+            b'$' => match reference_within(&s[i..], escape, s, budget) {
                 Ok((_, r)) => {
                     let r = VarRef {
                         span: shift(r.span, base),
@@ -198,8 +240,10 @@ fn scan(text: &str, range: Span, escape: char, out: &mut Vec<VarRef>) {
                         ..r
                     };
                     out.push(r);
-                    if let Some(w) = r.word {
-                        scan(text, w, escape, out);
+                    if let Some(w) = r.word
+                        && depth < MAX_NESTING
+                    {
+                        scan(text, w, escape, out, depth + 1, budget);
                     }
                     i = r.span.end as usize - base;
                 }
@@ -281,7 +325,8 @@ pub struct Expanded {
 /// wildcard; that covers what Dockerfiles use.
 pub fn expand(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<String>) -> Expanded {
     let mut out = Expanded::default();
-    expand_into(word, escape, lookup, &mut out, 0);
+    let mut budget = budget_for(word);
+    expand_into(word, escape, lookup, &mut out, 0, &mut budget);
     out
 }
 
@@ -291,6 +336,7 @@ fn expand_into(
     lookup: &dyn Fn(&str) -> Option<String>,
     out: &mut Expanded,
     depth: usize,
+    budget: &mut usize,
 ) {
     if depth > 16 {
         out.value.push_str(word);
@@ -319,7 +365,7 @@ fn expand_into(
                 }
             }
             '"' => in_double = !in_double,
-            '$' => match reference(&word[i..], escape, &word[i..]) {
+            '$' => match reference_within(&word[i..], escape, &word[i..], budget) {
                 Ok((rest, r)) => {
                     let consumed = word.len() - i - rest.len();
                     let base = i;
@@ -328,9 +374,16 @@ fn expand_into(
                     let sub_word = r
                         .word
                         .map(|w| &word[base + w.start as usize..base + w.end as usize]);
-                    let sub = |out: &mut Expanded| {
+                    let mut sub = |out: &mut Expanded| {
                         let mut e = Expanded::default();
-                        expand_into(sub_word.unwrap_or(""), escape, lookup, &mut e, depth + 1);
+                        expand_into(
+                            sub_word.unwrap_or(""),
+                            escape,
+                            lookup,
+                            &mut e,
+                            depth + 1,
+                            budget,
+                        );
                         out.unresolved.extend(e.unresolved.iter().cloned());
                         e.value
                     };

@@ -49,11 +49,7 @@ pub fn referenced_stage(sem: &Semantic<'_>, reference: &str) -> Option<usize> {
     if let Ok(n) = reference.parse::<usize>() {
         return (n < sem.stages.len()).then_some(n);
     }
-    sem.stages
-        .iter()
-        .rev()
-        .find(|s| s.is_named(reference))
-        .map(|s| s.index)
+    sem.last_stage_named(reference, usize::MAX)
 }
 
 /// Every stage reference of an instruction: `COPY --from` and `RUN --mount=…,from=`, with the

@@ -48,13 +48,17 @@ impl Rule for DuplicateStageName {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let stages = &ctx.semantic.stages;
+        // first stage of each name (names are case-insensitive)
+        let mut seen: std::collections::HashMap<String, usize> = Default::default();
         for (i, stage) in stages.iter().enumerate() {
             let (Some(name), Some(tok)) = (stage.name, stage.name_token) else {
                 continue;
             };
-            let Some(first) = stages[..i].iter().find(|s| s.is_named(name)) else {
+            let first = *seen.entry(name.to_ascii_lowercase()).or_insert(i);
+            if first == i {
                 continue;
-            };
+            }
+            let first = &stages[first];
             let first_span = first.name_token.map_or(first.from_ins.span, |t| t.span);
             ctx.report(
                 tok.span,

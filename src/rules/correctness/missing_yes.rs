@@ -37,35 +37,47 @@ pub struct YesCheck {
     pub help: &'static str,
 }
 
-/// Does a `RUN` of the stage of instruction `i` up to it (or of its base stages) mention all
-/// of `needles` (lower case)?
-fn configured(ctx: &Context<'_>, i: usize, needles: &[&str]) -> bool {
-    let sem = ctx.semantic;
-    if needles.is_empty() {
-        return false;
-    }
-    let Some(mut stage) = sem.stage_of[i] else {
-        return false;
-    };
-    let mut upto = i + 1;
-    loop {
-        let s = &sem.stages[stage];
-        for j in s.from + 1..upto {
-            let ins = sem.instructions[j];
-            if is_run(ins) {
-                let text = ins.text.to_ascii_lowercase();
-                if needles.iter().all(|n| text.contains(n)) {
-                    return true;
+/// Where the manager is configured to assume yes: per stage, the first `RUN` of its body that
+/// mentions all of `needles` (lower case), and whether a base stage has one. Built once per
+/// file, so that asking at every `RUN` stays linear.
+struct Configured {
+    /// `first[s]`: the first such `RUN` of stage `s`.
+    first: Vec<Option<usize>>,
+    /// `inherited[s]`: a base stage of `s` (transitively) has one.
+    inherited: Vec<bool>,
+}
+
+impl Configured {
+    fn new(ctx: &Context<'_>, needles: &[&str]) -> Configured {
+        let sem = ctx.semantic;
+        let mut first = vec![None; sem.stages.len()];
+        let mut inherited = vec![false; sem.stages.len()];
+        if needles.is_empty() {
+            return Configured { first, inherited };
+        }
+        for (k, s) in sem.stages.iter().enumerate() {
+            first[k] = sem.body(s).find(|&j| {
+                let ins = sem.instructions[j];
+                is_run(ins) && {
+                    let text = ins.text.to_ascii_lowercase();
+                    needles.iter().all(|n| text.contains(n))
                 }
-            }
+            });
+            inherited[k] = match s.base.kind {
+                BaseKind::Stage(b) if b < k => inherited[b] || first[b].is_some(),
+                _ => false,
+            };
         }
-        match s.base.kind {
-            BaseKind::Stage(b) if b < stage => {
-                stage = b;
-                upto = sem.stages[b].end;
-            }
-            _ => return false,
-        }
+        Configured { first, inherited }
+    }
+
+    /// Does a `RUN` of the stage of instruction `i` up to it (or of its base stages) configure
+    /// the manager?
+    fn at(&self, sem: &crate::semantic::Semantic<'_>, i: usize) -> bool {
+        let Some(stage) = sem.stage_of[i] else {
+            return false;
+        };
+        self.inherited[stage] || self.first[stage].is_some_and(|j| j <= i)
     }
 }
 
@@ -91,6 +103,7 @@ pub fn check(ctx: &mut Context<'_>, spec: &YesCheck) {
     if !crate::rules::pm::file_runs_any(sem, spec.managers) {
         return;
     }
+    let mut configured: Option<Configured> = None;
     for i in 0..sem.instructions.len() {
         let mut first = None;
         let mut edits = Vec::new();
@@ -126,7 +139,10 @@ pub fn check(ctx: &mut Context<'_>, spec: &YesCheck) {
             first.get_or_insert_with(|| c.span(sem, c.command.span));
         }
         let Some(span) = first else { continue };
-        if configured(ctx, i, spec.config) {
+        if configured
+            .get_or_insert_with(|| Configured::new(ctx, spec.config))
+            .at(sem, i)
+        {
             continue;
         }
         let fix = (all_fixable && !edits.is_empty())

@@ -59,6 +59,9 @@ declare_rule! {
     }
 }
 
+/// The longest path Linux accepts (`PATH_MAX`, terminating NUL included).
+const PATH_MAX: usize = 4096;
+
 /// `/a/./b/../c/` → `/a/c`.
 fn clean_abs(p: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
@@ -144,7 +147,10 @@ impl Rule for RelativeWorkdir {
                     let joined = before
                         .as_deref()
                         .filter(|_| !windows && !path.contains('$') && !path.starts_with('~'))
-                        .map(|b| clean_abs(&format!("{b}/{path}")));
+                        .map(|b| clean_abs(&format!("{b}/{path}")))
+                        // longer than Linux's PATH_MAX is no directory; and a chain of
+                        // thousands of relative WORKDIRs would make the fixed file quadratic
+                        .filter(|j| j.len() <= PATH_MAX);
                     current = joined.clone();
                     let fix = joined
                         .as_ref()

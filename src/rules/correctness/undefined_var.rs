@@ -302,17 +302,33 @@ struct Scope<'a> {
     root: Root<'a>,
     /// Names defined so far (inherited from base stages, then this stage's ARG/ENV).
     defined: Vec<&'a str>,
+    /// The same names, for lookups (a file with thousands of ENVs stays linear).
+    set: std::collections::HashSet<&'a str>,
 }
 
-fn root_of<'a>(sem: &'a Semantic<'a>, mut stage: usize) -> Root<'a> {
-    loop {
-        match &sem.stages[stage].base.kind {
-            BaseKind::Stage(b) if *b < stage => stage = *b,
-            BaseKind::Scratch => return Root::Scratch,
-            BaseKind::Image(img) => return Root::Image(Some(img.short_name())),
-            _ => return Root::Image(None),
+impl<'a> Scope<'a> {
+    fn define(&mut self, names: impl IntoIterator<Item = &'a str>) {
+        for n in names {
+            self.defined.push(n);
+            self.set.insert(n);
         }
     }
+}
+
+/// How each stage's environment is known, following base stages (computed in order, so a
+/// long chain of stages stays linear).
+fn roots<'a>(sem: &'a Semantic<'a>) -> Vec<Root<'a>> {
+    let mut out: Vec<Root<'a>> = Vec::with_capacity(sem.stages.len());
+    for (k, s) in sem.stages.iter().enumerate() {
+        let r = match &s.base.kind {
+            BaseKind::Stage(b) if *b < k => out[*b],
+            BaseKind::Scratch => Root::Scratch,
+            BaseKind::Image(img) => Root::Image(Some(img.short_name())),
+            _ => Root::Image(None),
+        };
+        out.push(r);
+    }
+    out
 }
 
 /// Names an instruction defines (ENV keys, ARG names).
@@ -487,6 +503,7 @@ impl Rule for UndefinedVar {
         let sem = ctx.semantic;
         let escape = sem.escape();
         let at_end = defined_at_end(sem);
+        let roots = roots(sem);
         // every name the file declares somewhere
         let mut declared: Vec<&str> = sem.global_args.iter().map(|a| a.0).collect();
         for ins in &sem.instructions {
@@ -494,7 +511,7 @@ impl Rule for UndefinedVar {
         }
         let globals: Vec<&str> = sem.global_args.iter().map(|a| a.0).collect();
         for stage in &sem.stages {
-            let root = root_of(sem, stage.index);
+            let root = roots[stage.index];
             let image_env: &[&str] = match root {
                 Root::Image(Some(short)) => IMAGE_ENV
                     .iter()
@@ -504,11 +521,14 @@ impl Rule for UndefinedVar {
             };
             let mut scope = Scope {
                 root,
-                defined: match stage.base.kind {
-                    BaseKind::Stage(b) if b < at_end.len() => at_end[b].clone(),
-                    _ => Vec::new(),
-                },
+                defined: Vec::new(),
+                set: Default::default(),
             };
+            if let BaseKind::Stage(b) = stage.base.kind
+                && b < at_end.len()
+            {
+                scope.define(at_end[b].iter().copied());
+            }
             let mut fixed: Vec<&str> = Vec::new();
             for i in sem.body(stage) {
                 let ins = sem.instructions[i];
@@ -534,7 +554,7 @@ impl Rule for UndefinedVar {
                                     &mut fixed,
                                 );
                             }
-                            scope.defined.push(ins.text_of(d.name));
+                            scope.define([ins.text_of(d.name)]);
                         }
                     }
                     _ => {
@@ -555,7 +575,7 @@ impl Rule for UndefinedVar {
                             &globals,
                             &mut fixed,
                         );
-                        scope.defined.extend(defines(ins));
+                        scope.define(defines(ins));
                     }
                 }
             }
@@ -580,7 +600,7 @@ impl UndefinedVar {
         let sem = ctx.semantic;
         for u in uses {
             let name = u.name;
-            if scope.defined.contains(&name) || COMMON_ENV.contains(&name) {
+            if scope.set.contains(name) || COMMON_ENV.contains(&name) {
                 continue;
             }
             let own = defines(sem.instructions[index]);

@@ -33,6 +33,8 @@ pub fn check(ctx: &mut Context<'_>, spec: &PinCheck) {
     for i in 0..sem.instructions.len() {
         let mut first: Option<Span> = None;
         let mut names: Vec<String> = Vec::new();
+        // the names already listed (a RUN may install thousands)
+        let mut seen: std::collections::HashSet<String> = Default::default();
         for (c, name) in crate::rules::pm::pm_commands_named(sem, i) {
             if !spec.managers.contains(&name) {
                 continue;
@@ -67,7 +69,7 @@ pub fn check(ctx: &mut Context<'_>, spec: &PinCheck) {
                         continue;
                     }
                     first.get_or_insert_with(|| c.span(sem, w.span));
-                    if !names.iter().any(|n| n == v) {
+                    if seen.insert(v.to_string()) {
                         names.push(v.to_string());
                     }
                 }

@@ -136,11 +136,14 @@ fn merge_edit(ctx: &Context<'_>, prev: &Instruction, cur: &Instruction) -> Optio
     };
     let style = ctx.semantic.style();
     let mut text = format!(" {}{}", style.escape, style.newline);
-    for item in &ctx.semantic.df.items {
-        if let Item::Comment(c) = item
-            && c.line_span.start >= prev.line_span.end
-            && c.line_span.end <= cur.line_span.start
-        {
+    // the items between the two (items are in source order: a binary search finds the first)
+    let items = &ctx.semantic.df.items;
+    let first = items.partition_point(|it| it.line_span().start < prev.line_span.end);
+    for item in items[first..]
+        .iter()
+        .take_while(|it| it.line_span().end <= cur.line_span.start)
+    {
+        if let Item::Comment(c) = item {
             text.push_str(&style.indent);
             text.push_str(ctx.text(c.span));
             text.push_str(style.newline);
