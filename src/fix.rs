@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, NewFile};
-use crate::linter::{BuildContext, lint};
+use crate::linter::BuildContext;
 use crate::settings::Settings;
 use crate::syntax;
 
@@ -146,12 +146,15 @@ pub fn fix(
     let mut outcome = FixOutcome::default();
     let mut text = src.to_string();
     let mut context = context.clone();
-    let had_errors = syntax::parse(src).has_errors();
+    // each text is parsed once: the parse that checks a pass's result is the one the next
+    // pass lints
+    let mut df = syntax::parse(src);
+    let had_errors = df.has_errors();
     loop {
-        let lint = lint(&text, path, &context, settings);
-        let chosen = select(&lint.diagnostics, opts);
+        let diagnostics = crate::linter::lint_parsed(&text, &df, path, &context, settings);
+        let chosen = select(&diagnostics, opts);
         if chosen.is_empty() {
-            outcome.remaining = lint.diagnostics;
+            outcome.remaining = diagnostics;
             break;
         }
         if outcome.passes == MAX_PASSES {
@@ -159,13 +162,14 @@ pub fn fix(
             codes.sort_unstable();
             codes.dedup();
             outcome.not_converged = codes;
-            outcome.remaining = lint.diagnostics;
+            outcome.remaining = diagnostics;
             break;
         }
         outcome.passes += 1;
         let mut next = apply_fixes(&text, &chosen);
         let mut applied = chosen.clone();
-        if !had_errors && syntax::parse(&next).has_errors() {
+        let mut next_df = syntax::parse(&next);
+        if !had_errors && next_df.has_errors() {
             // Redo the pass one fix at a time, keeping only fixes that leave the file parsing.
             next = text.clone();
             applied.clear();
@@ -183,9 +187,10 @@ pub fn fix(
             }
             applied = accepted;
             if applied.is_empty() {
-                outcome.remaining = lint.diagnostics;
+                outcome.remaining = diagnostics;
                 break;
             }
+            next_df = syntax::parse(&next);
         }
         for (code, fix) in &applied {
             *outcome.applied.entry(code).or_default() += 1;
@@ -210,6 +215,7 @@ pub fn fix(
             break;
         }
         text = next;
+        df = next_df;
     }
     outcome.output = text;
     outcome
