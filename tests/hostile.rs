@@ -137,6 +137,7 @@ fn tempdir() -> tempfile::TempDir {
         .unwrap()
 }
 
+#[cfg(unix)]
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
