@@ -1,6 +1,5 @@
-use super::missing_yes::{Insert, YesCheck, check};
+use super::missing_yes::{Insert, YesCheck, check, rpm_answered, rpm_asks};
 use crate::rule::{Context, Rule};
-use crate::rules::pm::PmCmd;
 use crate::{declare_rule, rule_meta};
 
 declare_rule! {
@@ -48,50 +47,11 @@ declare_rule! {
     }
 }
 
-fn answered(pm: &PmCmd<'_, '_>) -> bool {
-    pm.has_option(&["-y", "--assumeyes"])
-        || pm.argv.args().iter().any(|w| {
-            let v = w.value.to_ascii_lowercase();
-            v.contains("assumeyes=") && !v.ends_with("=0") && !v.ends_with("=false")
-        })
-}
-
-/// Transactions ask; `group` and `module` ask for their changing subcommands.
-fn asks(pm: &PmCmd<'_, '_>) -> bool {
-    const CHANGES: &[&str] = &[
-        "install",
-        "groupinstall",
-        "localinstall",
-        "reinstall",
-        "remove",
-        "erase",
-        "groupremove",
-        "autoremove",
-        "update",
-        "upgrade",
-        "groupupdate",
-        "update-minimal",
-        "upgrade-minimal",
-        "downgrade",
-        "distro-sync",
-        "swap",
-    ];
-    let mut ops = pm.operands().map(|(_, w)| &*w.value);
-    match ops.next() {
-        Some("group" | "groups" | "module") => ops.next().is_some_and(|s| {
-            CHANGES.contains(&s)
-                || matches!(s, "enable" | "disable" | "reset" | "switch-to" | "mark")
-        }),
-        Some(s) => CHANGES.contains(&s),
-        None => false,
-    }
-}
-
 const SPEC: YesCheck = YesCheck {
     managers: &["dnf"],
     never_ask: &["microdnf"],
-    asks,
-    answered,
+    asks: rpm_asks,
+    answered: rpm_answered,
     config: &["assumeyes", ".conf"],
     option: "-y",
     insert: Insert::AfterSub,

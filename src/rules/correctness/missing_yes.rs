@@ -150,3 +150,43 @@ pub fn check(ctx: &mut Context<'_>, spec: &YesCheck) {
         ctx.report_fix(span, spec.message, spec.help, fix);
     }
 }
+
+/// yum and dnf: `-y`, `--assumeyes` or `--setopt=assumeyes=1` answers.
+pub fn rpm_answered(pm: &PmCmd<'_, '_>) -> bool {
+    pm.has_option(&["-y", "--assumeyes"])
+        || pm.argv.args().iter().any(|w| {
+            let v = w.value.to_ascii_lowercase();
+            v.contains("assumeyes=") && !v.ends_with("=0") && !v.ends_with("=false")
+        })
+}
+
+/// Transactions ask; `group` and `module` ask for their changing subcommands.
+pub fn rpm_asks(pm: &PmCmd<'_, '_>) -> bool {
+    const CHANGES: &[&str] = &[
+        "install",
+        "groupinstall",
+        "localinstall",
+        "reinstall",
+        "remove",
+        "erase",
+        "groupremove",
+        "autoremove",
+        "update",
+        "upgrade",
+        "groupupdate",
+        "update-minimal",
+        "upgrade-minimal",
+        "downgrade",
+        "distro-sync",
+        "swap",
+    ];
+    let mut ops = pm.operands().map(|(_, w)| &*w.value);
+    match ops.next() {
+        Some("group" | "groups" | "module") => ops.next().is_some_and(|s| {
+            CHANGES.contains(&s)
+                || matches!(s, "enable" | "disable" | "reset" | "switch-to" | "mark")
+        }),
+        Some(s) => CHANGES.contains(&s),
+        None => false,
+    }
+}
